@@ -1,0 +1,93 @@
+# tlsglass - GNU Makefile. `make` builds the release binary, `make test` runs
+# every test under ASan+UBSan, `make bench` measures speed and memory.
+
+CC      ?= cc
+PKGS    := libpcap libndpi libcjson libcrypto
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) | sed 's/-I/-isystem /g')
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+
+WARN := -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wcast-qual -Wvla -Wimplicit-fallthrough -Werror
+BASE := -std=c11 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' -g $(WARN) $(PKG_CFLAGS)
+REL_CFLAGS  := $(BASE) -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_CFLAGS := $(BASE) -O1 $(SAN)
+
+LIB_SRC  := $(sort $(wildcard dissectors/*.c) $(filter-out analyzer/main.c,$(wildcard analyzer/*.c)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard fuzz/fuzz_*.c))
+
+REL_OBJ  := $(LIB_SRC:%.c=build/rel/%.o)
+ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
+UNITS    := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
+REPLAYS  := $(FUZZ_SRC:fuzz/%.c=build/asan/fuzz/%)
+
+.PHONY: all test unit captures-test conformance asan bench fuzz lint clean
+all: build/tlsglass
+
+build/tlsglass: $(REL_OBJ) build/rel/analyzer/main.o
+	@echo "  LD      $@"
+	@$(CC) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
+
+build/asan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-SAN  $<"
+	@$(CC) $(ASAN_CFLAGS) -MMD -MP -c -o $@ $<
+
+asan: build/asan/tlsglass
+build/asan/tlsglass: $(ASAN_OBJ) build/asan/analyzer/main.o
+	@echo "  LD-SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+# Fuzz targets replayed over their corpora with a plain main (no libFuzzer).
+build/asan/fuzz/%: build/asan/fuzz/%.o build/asan/fuzz/replay_main.o $(ASAN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  LD-SAN  $@"
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/asan/fuzz/replay_main.o: fuzz/replay_main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(ASAN_CFLAGS) -c -o $@ $<
+
+export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
+
+test: unit replay captures-test conformance
+	@echo "make test: all passed"
+
+unit: $(UNITS)
+	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
+
+replay: $(REPLAYS)
+	@set -e; for t in $(REPLAYS); do n=$$(basename $$t); \
+	  if [ -d fuzz/corpus/$$n ] || [ -d fuzz/regressions/$$n ]; then \
+	    echo "== replay $$n"; $$t fuzz/corpus/$$n fuzz/regressions/$$n; fi; done
+
+captures-test: build/asan/tlsglass
+	tests/run-captures.sh build/asan/tlsglass
+
+conformance: build/asan/tlsglass
+	tests/conformance.sh build/asan/tlsglass
+
+bench: build/tlsglass
+	bench/run.sh build/tlsglass
+
+lint:
+	tests/lint.sh
+
+clean:
+	rm -rf build
+
+-include $(shell find build -name '*.d' 2>/dev/null)

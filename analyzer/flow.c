@@ -1,0 +1,394 @@
+/*
+ * flow.c - flow table, TCP state, and the hand-off from reassembly to TLS.
+ */
+#include "flow.h"
+
+#include "session.h"
+#include "tlsframe.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define TG_FLOW_MIN_BUCKETS 4096u
+
+/* --------------------------------------------------------------- hashing */
+
+static uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 33;
+    return h;
+}
+
+static uint64_t endpoint_hash(const uint8_t *addr, uint16_t port)
+{
+    uint64_t a, b;
+    memcpy(&a, addr, 8);
+    memcpy(&b, addr + 8, 8);
+    return mix64(a ^ mix64(b ^ ((uint64_t)port << 1)));
+}
+
+/* The same for both directions of a flow. */
+static uint32_t flow_hash(const struct tg_packet *p)
+{
+    uint64_t x = endpoint_hash(p->src, p->sport);
+    uint64_t y = endpoint_hash(p->dst, p->dport);
+    return (uint32_t)mix64((x + y) ^ (x * y) ^ p->ip_version);
+}
+
+/* Direction of p in f: 0 or 1, or -1 when p is not of f. */
+static int flow_dir(const struct tg_flow *f, const struct tg_packet *p)
+{
+    if (f->ip_version != p->ip_version)
+        return -1;
+    if (f->port[0] == p->sport && f->port[1] == p->dport &&
+        memcmp(f->addr[0], p->src, 16) == 0 && memcmp(f->addr[1], p->dst, 16) == 0)
+        return 0;
+    if (f->port[1] == p->sport && f->port[0] == p->dport &&
+        memcmp(f->addr[1], p->src, 16) == 0 && memcmp(f->addr[0], p->dst, 16) == 0)
+        return 1;
+    return -1;
+}
+
+/* ----------------------------------------------------------------- lists */
+
+static void list_remove(struct tg_flow_list *l, struct tg_flow *f)
+{
+    if (f->prev)
+        f->prev->next = f->next;
+    else
+        l->head = f->next;
+    if (f->next)
+        f->next->prev = f->prev;
+    else
+        l->tail = f->prev;
+    f->prev = f->next = NULL;
+}
+
+static void list_append(struct tg_flow_list *l, struct tg_flow *f)
+{
+    f->prev = l->tail;
+    f->next = NULL;
+    if (l->tail)
+        l->tail->next = f;
+    else
+        l->head = f;
+    l->tail = f;
+}
+
+static struct tg_flow_list *list_of(struct tg_flows *t, struct tg_flow *f)
+{
+    return f->closing ? &t->closing : &t->open;
+}
+
+/* ----------------------------------------------------------------- table */
+
+enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_fn on_end,
+                             void *ctx)
+{
+    memset(t, 0, sizeof *t);
+    t->n_buckets = TG_FLOW_MIN_BUCKETS;
+    t->buckets = calloc(t->n_buckets, sizeof *t->buckets);
+    if (!t->buckets)
+        return TG_E_NOMEM;
+    t->max_flows = max_flows ? max_flows : TG_FLOW_DEFAULT_MAX;
+    t->idle_us = TG_FLOW_DEFAULT_IDLE_US;
+    t->close_us = TG_FLOW_DEFAULT_CLOSE_US;
+    t->lim.max_dir_bytes = TG_REASM_DEFAULT_DIR_BYTES;
+    t->lim.max_total_bytes = TG_REASM_DEFAULT_TOTAL_BYTES;
+    t->on_end = on_end;
+    t->on_end_ctx = ctx;
+    return TG_OK;
+}
+
+/* Doubles the bucket array when the load passes one; keeps going on failure. */
+static void maybe_grow(struct tg_flows *t)
+{
+    if (t->count < t->n_buckets)
+        return;
+    size_t n = t->n_buckets * 2;
+    struct tg_flow **b = calloc(n, sizeof *b);
+    if (!b)
+        return;
+    for (size_t i = 0; i < t->n_buckets; i++) {
+        struct tg_flow *f = t->buckets[i];
+        while (f) {
+            struct tg_flow *next = f->hnext;
+            size_t k = f->hash & (n - 1);
+            f->hnext = b[k];
+            b[k] = f;
+            f = next;
+        }
+    }
+    free(t->buckets);
+    t->buckets = b;
+    t->n_buckets = n;
+}
+
+static struct tg_flow *lookup(struct tg_flows *t, const struct tg_packet *p, uint32_t h, int *dir)
+{
+    for (struct tg_flow *f = t->buckets[h & (t->n_buckets - 1)]; f; f = f->hnext) {
+        if (f->hash != h)
+            continue;
+        int d = flow_dir(f, p);
+        if (d >= 0) {
+            *dir = d;
+            return f;
+        }
+    }
+    return NULL;
+}
+
+static void unhash(struct tg_flows *t, struct tg_flow *f)
+{
+    struct tg_flow **pp = &t->buckets[f->hash & (t->n_buckets - 1)];
+    while (*pp && *pp != f)
+        pp = &(*pp)->hnext;
+    if (*pp)
+        *pp = f->hnext;
+}
+
+/* ------------------------------------------------------ reassembly sinks */
+
+struct feed_ctx {
+    struct tg_flow *flow;
+    int dir;
+    int64_t ts;
+};
+
+static void on_data(void *ctx, const uint8_t *p, size_t n)
+{
+    struct feed_ctx *c = ctx;
+    struct tg_view v = {p, n};
+    if (c->flow->sess)
+        tg_tls_feed(c->flow->sess, c->dir, v, c->ts);
+}
+
+static void on_gap(void *ctx, uint64_t bytes)
+{
+    struct feed_ctx *c = ctx;
+    if (!c->flow->sess)
+        return;
+    tg_session_error(c->flow->sess, TG_ERR_TCP_GAP);
+    tg_tls_gap(c->flow->sess, c->dir, bytes);
+}
+
+static struct tg_reasm_sink make_sink(struct feed_ctx *c)
+{
+    struct tg_reasm_sink s = {on_data, on_gap, c};
+    return s;
+}
+
+/* ----------------------------------------------------------- flow ending */
+
+static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why)
+{
+    if (f->kind == TG_FLOW_TLS) {
+        for (int d = 0; d < 2; d++) {
+            struct feed_ctx c = {f, d, f->ts_last};
+            struct tg_reasm_sink sink = make_sink(&c);
+            tg_reasm_flush(&f->rs[d], &t->lim, &sink);
+        }
+        if (why == TG_END_EVICTED)
+            tg_session_error(f->sess, TG_ERR_EVICTED);
+        if (t->on_end)
+            t->on_end(t->on_end_ctx, f, why);
+    }
+    t->stats.ended[why]++;
+    tg_reasm_free(&f->rs[0], &t->lim);
+    tg_reasm_free(&f->rs[1], &t->lim);
+    tg_session_free(f->sess);
+    unhash(t, f);
+    list_remove(list_of(t, f), f);
+    t->count--;
+    free(f);
+}
+
+void tg_flows_expire(struct tg_flows *t, int64_t now)
+{
+    while (t->closing.head && now - t->closing.head->ts_last > t->close_us)
+        end_flow(t, t->closing.head, TG_END_CLOSED);
+    while (t->open.head && now - t->open.head->ts_last > t->idle_us)
+        end_flow(t, t->open.head, TG_END_IDLE);
+}
+
+void tg_flows_end_all(struct tg_flows *t)
+{
+    while (t->closing.head)
+        end_flow(t, t->closing.head, TG_END_INPUT);
+    while (t->open.head)
+        end_flow(t, t->open.head, TG_END_INPUT);
+}
+
+void tg_flows_free(struct tg_flows *t)
+{
+    tg_flows_end_all(t);
+    free(t->buckets);
+    t->buckets = NULL;
+}
+
+/* ------------------------------------------------------------ per packet */
+
+static struct tg_flow *new_flow(struct tg_flows *t, const struct tg_packet *p, uint32_t h,
+                                int64_t ts)
+{
+    if (t->count >= t->max_flows) {
+        struct tg_flow *victim = t->closing.head ? t->closing.head : t->open.head;
+        if (victim)
+            end_flow(t, victim, TG_END_EVICTED);
+    }
+    struct tg_flow *f = calloc(1, sizeof *f);
+    if (!f)
+        return NULL;
+    f->hash = h;
+    f->ip_version = p->ip_version;
+    memcpy(f->addr[0], p->src, 16);
+    memcpy(f->addr[1], p->dst, 16);
+    f->port[0] = p->sport;
+    f->port[1] = p->dport;
+    f->n_vlan = p->n_vlan;
+    memcpy(f->vlan, p->vlan, sizeof f->vlan);
+    f->ts_first = ts;
+    f->serial = ++t->serial;
+    f->midstream = !(p->flags & TG_TCP_SYN);
+    tg_reasm_init(&f->rs[0]);
+    tg_reasm_init(&f->rs[1]);
+    size_t k = h & (t->n_buckets - 1);
+    f->hnext = t->buckets[k];
+    t->buckets[k] = f;
+    list_append(&t->open, f);
+    t->count++;
+    t->stats.created++;
+    maybe_grow(t);
+    return f;
+}
+
+/* A SYN that starts a new connection on a tuple that carried one before. */
+static bool is_reuse(const struct tg_flow *f, int dir, const struct tg_packet *p)
+{
+    if ((p->flags & (TG_TCP_SYN | TG_TCP_ACK)) != TG_TCP_SYN)
+        return false;
+    if (f->syn[dir] && f->isn[dir] == p->seq && !f->rst && !f->fin[0] && !f->fin[1])
+        return false; /* a retransmitted SYN */
+    return f->syn[dir] || f->bytes[0] || f->bytes[1] || f->rst || f->fin[0] || f->fin[1];
+}
+
+/*
+ * Until a flow shows TLS, each segment with payload (either side) is looked
+ * at: a TLS hello at the start of a segment makes the flow TLS, also after
+ * cleartext (STARTTLS, HTTP CONNECT, SOCKS, PostgreSQL SSLRequest...). After
+ * TG_FLOW_PROBE_SEGMENTS segments without one, the flow is left alone.
+ */
+static void classify(struct tg_flows *t, struct tg_flow *f, struct tg_view payload)
+{
+    enum tg_looks looks = tg_tls_looks_like(payload);
+    bool first = f->probed == 0;
+    if (looks == TG_LOOKS_NOT_TLS || (looks == TG_LOOKS_MORE && !first)) {
+        if (++f->probed >= TG_FLOW_PROBE_SEGMENTS) {
+            f->kind = TG_FLOW_NOT_TLS;
+            t->stats.not_tls++;
+            tg_reasm_stop(&f->rs[0], &t->lim);
+            tg_reasm_stop(&f->rs[1], &t->lim);
+        }
+        return;
+    }
+    f->sess = tg_session_new();
+    if (!f->sess) {
+        f->kind = TG_FLOW_NOT_TLS;
+        return;
+    }
+    f->kind = TG_FLOW_TLS;
+    t->stats.tls++;
+    if (!first) {
+        /* TLS after cleartext: both streams start afresh at their next data,
+         * this side at this segment. */
+        f->upgraded = true;
+        for (int d = 0; d < 2; d++) {
+            tg_reasm_free(&f->rs[d], &t->lim);
+            tg_reasm_init(&f->rs[d]);
+        }
+    } else if (f->midstream) {
+        tg_session_error(f->sess, TG_ERR_MIDSTREAM);
+    }
+}
+
+static void on_syn(struct tg_flow *f, int dir, const struct tg_packet *p)
+{
+    if (f->syn[dir])
+        return;
+    f->syn[dir] = true;
+    f->isn[dir] = p->seq;
+    tg_reasm_syn(&f->rs[dir], p->seq);
+}
+
+static void on_fin_rst(struct tg_flows *t, struct tg_flow *f, int dir, const struct tg_packet *p,
+                       int64_t ts)
+{
+    if (p->flags & TG_TCP_RST) {
+        f->rst = true;
+        if (f->sess)
+            tg_session_reset(f->sess, dir, ts);
+    }
+    if (p->flags & TG_TCP_FIN)
+        f->fin[dir] = true;
+    if (!f->closing && (f->rst || (f->fin[0] && f->fin[1]))) {
+        list_remove(&t->open, f);
+        f->closing = true;
+        list_append(&t->closing, f);
+    }
+}
+
+static void reassemble(struct tg_flows *t, struct tg_flow *f, int dir, const struct tg_packet *p,
+                       int64_t ts)
+{
+    if (p->payload_cut)
+        tg_session_error(f->sess, TG_ERR_TRUNCATED_CAPTURE);
+    struct feed_ctx c = {f, dir, ts};
+    struct tg_reasm_sink sink = make_sink(&c);
+    bool fin = (p->flags & (TG_TCP_FIN | TG_TCP_RST)) != 0;
+    uint32_t seq = p->seq + ((p->flags & TG_TCP_SYN) ? 1u : 0u); /* data after a SYN */
+    if (tg_reasm_segment(&f->rs[dir], &t->lim, seq, p->payload, fin, &sink) != TG_OK)
+        tg_session_error(f->sess, TG_ERR_REASSEMBLY_LIMIT);
+    if (p->flags & TG_TCP_ACK) {
+        struct feed_ctx pc = {f, 1 - dir, ts};
+        struct tg_reasm_sink psink = make_sink(&pc);
+        tg_reasm_ack(&f->rs[1 - dir], &t->lim, p->ack, &psink);
+    }
+}
+
+void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts)
+{
+    tg_flows_expire(t, ts);
+    uint32_t h = flow_hash(p);
+    int dir = 0;
+    struct tg_flow *f = lookup(t, p, h, &dir);
+    if (f && is_reuse(f, dir, p)) {
+        end_flow(t, f, TG_END_REUSED);
+        f = NULL;
+    }
+    if (!f) {
+        if (!(p->flags & TG_TCP_SYN) && p->payload.len == 0)
+            return; /* a stray ACK, FIN or RST starts nothing */
+        f = new_flow(t, p, h, ts);
+        if (!f)
+            return;
+        dir = 0;
+    }
+    f->ts_last = ts;
+    f->packets[dir]++;
+    f->bytes[dir] += p->payload.len;
+    f->cut |= p->payload_cut;
+    list_remove(list_of(t, f), f);
+    list_append(list_of(t, f), f);
+
+    if (p->flags & TG_TCP_SYN)
+        on_syn(f, dir, p);
+    if (f->kind == TG_FLOW_UNKNOWN && p->payload.len > 0)
+        classify(t, f, p->payload);
+    if (f->kind == TG_FLOW_TLS)
+        reassemble(t, f, dir, p, ts);
+    on_fin_rst(t, f, dir, p, ts);
+}

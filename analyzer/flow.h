@@ -1,0 +1,101 @@
+/*
+ * flow.h - the TCP flow table: one entry per bidirectional 5-tuple, with
+ * the two directions' reassembly and, once TLS is seen, its session.
+ *
+ * Direction 0 is the sender of the flow's first packet (the SYN when it was
+ * captured); which direction is the TLS client is the session's business.
+ * Entries live in a hash table and on one of two lists in order of last
+ * activity: open flows, which expire after the idle timeout, and closing
+ * flows (both FINs or a RST seen), which end after the close delay. A new
+ * SYN on a tuple already tracked ends the old flow first: port reuse never
+ * merges two sessions.
+ */
+#ifndef TG_FLOW_H
+#define TG_FLOW_H
+
+#include "decode.h"
+#include "reasm.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TG_FLOW_DEFAULT_MAX 1000000u          /* tracked flows */
+#define TG_FLOW_DEFAULT_IDLE_US (300 * 1000000LL)  /* like Zeek's 5 min */
+#define TG_FLOW_PROBE_SEGMENTS 32u /* payload segments looked at for a hello */
+#define TG_FLOW_DEFAULT_CLOSE_US (5 * 1000000LL)   /* like Zeek's close delay */
+
+enum tg_flow_kind { TG_FLOW_UNKNOWN, TG_FLOW_TLS, TG_FLOW_NOT_TLS };
+
+/* Why a flow ended. */
+enum tg_flow_end { TG_END_CLOSED, TG_END_IDLE, TG_END_REUSED, TG_END_EVICTED, TG_END_INPUT };
+
+struct tg_session;
+
+struct tg_flow {
+    struct tg_flow *hnext;      /* hash chain */
+    struct tg_flow *prev, *next;/* activity list */
+    uint32_t hash;
+    uint8_t ip_version;
+    uint8_t kind;               /* enum tg_flow_kind */
+    uint8_t n_vlan;
+    bool closing;
+    bool syn[2], fin[2], rst;
+    bool midstream;             /* the first packet was not a SYN */
+    bool cut;                   /* some packet lost bytes to the snaplen */
+    bool upgraded;              /* TLS began after cleartext (STARTTLS...) */
+    uint8_t probed;             /* segments looked at for TLS so far */
+    uint16_t vlan[TG_MAX_VLANS];
+    uint16_t port[2];
+    uint8_t addr[2][16];
+    uint32_t isn[2];
+    int64_t ts_first, ts_last;
+    uint64_t bytes[2];
+    uint64_t packets[2];
+    uint64_t serial;            /* order of creation, for the uid */
+    struct tg_reasm rs[2];
+    struct tg_session *sess;
+};
+
+struct tg_flow_list {
+    struct tg_flow *head, *tail;
+};
+
+struct tg_flow_stats {
+    uint64_t created;
+    uint64_t ended[TG_END_INPUT + 1];
+    uint64_t tls;
+    uint64_t not_tls;
+};
+
+/* Called when a flow with a TLS session ends, before it is freed. */
+typedef void (*tg_flow_end_fn)(void *ctx, struct tg_flow *f, enum tg_flow_end why);
+
+struct tg_flows {
+    struct tg_flow **buckets;
+    size_t n_buckets;           /* a power of two */
+    size_t count;
+    size_t max_flows;
+    int64_t idle_us, close_us;
+    struct tg_flow_list open, closing;
+    struct tg_reasm_limits lim;
+    struct tg_flow_stats stats;
+    uint64_t serial;
+    tg_flow_end_fn on_end;
+    void *on_end_ctx;
+};
+
+enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_fn on_end,
+                             void *ctx) TG_WARN_UNUSED;
+
+/* One decoded TCP segment at time ts (microseconds). */
+void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts);
+
+/* Ends the flows idle or closing as of time `now`. */
+void tg_flows_expire(struct tg_flows *t, int64_t now);
+
+/* Ends every flow (end of input). */
+void tg_flows_end_all(struct tg_flows *t);
+
+void tg_flows_free(struct tg_flows *t);
+
+#endif

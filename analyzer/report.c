@@ -1,0 +1,667 @@
+/*
+ * report.c - builds each session record with cJSON and writes it as one
+ * line. Dissectors that were not needed while the flow ran (certificates,
+ * key exchanges, certificate requests) are run here, on the copies the
+ * session kept.
+ */
+#include "report.h"
+
+#include "../dissectors/alert.h"
+#include "../dissectors/certificate.h"
+#include "../dissectors/certificate_request.h"
+#include "../dissectors/certificate_verify.h"
+#include "../dissectors/cipher_info.h"
+#include "../dissectors/client_key_exchange.h"
+#include "../dissectors/names.h"
+#include "../dissectors/new_session_ticket.h"
+#include "../dissectors/server_key_exchange.h"
+#include "../dissectors/u16list.h"
+#include "log.h"
+#include "session.h"
+#include "x509.h"
+
+#include <arpa/inet.h>
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define TG_REPORT_INITIAL_BUF (64u * 1024u)
+
+enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty)
+{
+    memset(r, 0, sizeof *r);
+    r->pretty = pretty;
+    if (!path || strcmp(path, "-") == 0) {
+        r->out = stdout;
+    } else {
+        r->out = fopen(path, "w");
+        if (!r->out)
+            return TG_E_IO;
+        r->own_file = true;
+    }
+    r->cap = TG_REPORT_INITIAL_BUF;
+    r->buf = malloc(r->cap);
+    r->cert = malloc(sizeof *r->cert);
+    if (!r->buf || !r->cert)
+        return TG_E_NOMEM;
+    return TG_OK;
+}
+
+enum tg_status tg_report_close(struct tg_report *r)
+{
+    if (r->out && fflush(r->out) != 0 && !r->failed) {
+        r->failed = true;
+        r->write_errno = errno;
+    }
+    if (r->own_file && r->out && fclose(r->out) != 0 && !r->failed) {
+        r->failed = true;
+        r->write_errno = errno;
+    }
+    r->out = NULL;
+    free(r->buf);
+    free(r->cert);
+    r->buf = NULL;
+    r->cert = NULL;
+    return r->failed ? TG_E_IO : TG_OK;
+}
+
+/* ------------------------------------------------------------ value text */
+
+static void add_time(cJSON *o, const char *key, int64_t us)
+{
+    char text[128];
+    time_t secs = (time_t)(us >= 0 ? us / 1000000 : (us - 999999) / 1000000);
+    long frac = (long)(us - (int64_t)secs * 1000000);
+    struct tm tm;
+    if (!gmtime_r(&secs, &tm))
+        return;
+    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    cJSON_AddStringToObject(o, key, text);
+}
+
+static void add_ms(cJSON *o, const char *key, int64_t from_us, int64_t to_us)
+{
+    if (from_us && to_us && to_us >= from_us)
+        cJSON_AddNumberToObject(o, key, (double)(to_us - from_us) / 1000.0);
+}
+
+static void add_ip(cJSON *o, const char *key, const uint8_t *addr, int version)
+{
+    char text[INET6_ADDRSTRLEN];
+    if (inet_ntop(version == 4 ? AF_INET : AF_INET6, addr, text, sizeof text))
+        cJSON_AddStringToObject(o, key, text);
+}
+
+static void add_hex(cJSON *o, const char *key, struct tg_view v)
+{
+    static const char digits[] = "0123456789abcdef";
+    char stack[160];
+    char *text = v.len * 2 < sizeof stack ? stack : malloc(v.len * 2 + 1);
+    if (!text)
+        return;
+    for (size_t i = 0; i < v.len; i++) {
+        text[2 * i] = digits[v.p[i] >> 4];
+        text[2 * i + 1] = digits[v.p[i] & 15];
+    }
+    text[v.len * 2] = '\0';
+    cJSON_AddStringToObject(o, key, text);
+    if (text != stack)
+        free(text);
+}
+
+/* A code's name, or its hex form when the registry does not know it. */
+static cJSON *name_or_hex(const char *name, unsigned code)
+{
+    char hex[12];
+    if (name)
+        return cJSON_CreateString(name);
+    snprintf(hex, sizeof hex, "0x%04x", code);
+    return cJSON_CreateString(hex);
+}
+
+static void add_named(cJSON *o, const char *key, const char *name, unsigned code)
+{
+    cJSON_AddItemToObject(o, key, name_or_hex(name, code));
+}
+
+static void add_version(cJSON *o, const char *key, uint16_t v)
+{
+    add_named(o, key, tg_name_version(v), v);
+}
+
+static void add_u16_names(cJSON *o, const char *key, struct tg_view list,
+                          const char *(*name)(uint16_t))
+{
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (size_t i = 0; i < tg_u16_list_count(list); i++) {
+        uint16_t c = tg_u16_list_at(list, i);
+        cJSON_AddItemToArray(a, name_or_hex(name(c), c));
+    }
+}
+
+static void add_u16_ints(cJSON *o, const char *key, struct tg_view list)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (size_t i = 0; i < tg_u16_list_count(list); i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(tg_u16_list_at(list, i)));
+}
+
+static void add_u8_ints(cJSON *o, const char *key, struct tg_view list)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    for (size_t i = 0; i < list.len; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(list.p[i]));
+}
+
+/* Wire text is not trusted to be UTF-8: bytes outside printable ASCII are
+ * written as '?', so every record stays valid JSON text. */
+static cJSON *view_string(struct tg_view v)
+{
+    char stack[256];
+    char *text = v.len < sizeof stack ? stack : malloc(v.len + 1);
+    if (!text)
+        return cJSON_CreateString("");
+    for (size_t i = 0; i < v.len; i++)
+        text[i] = v.p[i] >= 0x20 && v.p[i] < 0x7f ? (char)v.p[i] : '?';
+    text[v.len] = '\0';
+    cJSON *item = cJSON_CreateString(text);
+    if (text != stack)
+        free(text);
+    return item;
+}
+
+static void add_string_view(cJSON *o, const char *key, struct tg_view v)
+{
+    cJSON_AddItemToObject(o, key, view_string(v));
+}
+
+static void add_alpn_list(cJSON *o, const char *key, struct tg_view list)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    struct tg_rd r = tg_rd_of(list);
+    struct tg_view name;
+    while (tg_alpn_next(&r, &name))
+        cJSON_AddItemToArray(a, view_string(name));
+}
+
+/* ------------------------------------------------------------- the hellos */
+
+static void add_client_hello(cJSON *o, const char *key, const struct tg_client_hello *ch,
+                             uint16_t record_version, uint32_t length)
+{
+    cJSON *c = cJSON_AddObjectToObject(o, key);
+    if (record_version)
+        add_version(c, "record_version", record_version);
+    add_version(c, "version", ch->legacy_version);
+    add_hex(c, "random", ch->random);
+    add_hex(c, "session_id", ch->session_id);
+    if (ch->sslv2) {
+        cJSON *a = cJSON_AddArrayToObject(c, "cipher_suites");
+        struct tg_rd r = tg_rd_of(ch->cipher_suites);
+        while (tg_rd_left(&r) >= 3)
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(tg_rd_u24(&r)));
+    } else {
+        add_u16_ints(c, "cipher_suites", ch->cipher_suites);
+        add_u8_ints(c, "compression_methods", ch->compression_methods);
+    }
+    if (ch->has_extensions_block) {
+        cJSON *a = cJSON_AddArrayToObject(c, "extensions");
+        for (size_t i = 0; i < ch->n_extensions; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(ch->extensions[i]));
+    }
+    if (ch->has_supported_versions)
+        add_u16_names(c, "supported_versions", ch->supported_versions, tg_name_version);
+    if (ch->has_supported_groups)
+        add_u16_names(c, "supported_groups", ch->supported_groups, tg_name_group);
+    if (ch->has_ec_point_formats)
+        add_u8_ints(c, "ec_point_formats", ch->ec_point_formats);
+    if (ch->has_signature_algorithms)
+        add_u16_names(c, "signature_algorithms", ch->signature_algorithms, tg_name_sigscheme);
+    if (ch->has_key_share) {
+        cJSON *a = cJSON_AddArrayToObject(c, "key_share_groups");
+        for (size_t i = 0; i < ch->n_key_share_groups; i++)
+            cJSON_AddItemToArray(a, name_or_hex(tg_name_group(ch->key_share_groups[i]),
+                                                ch->key_share_groups[i]));
+    }
+    if (ch->has_psk_key_exchange_modes)
+        add_u8_ints(c, "psk_key_exchange_modes", ch->psk_key_exchange_modes);
+    if (ch->has_alpn)
+        add_alpn_list(c, "alpn", ch->alpn);
+    if (ch->sni.len)
+        add_string_view(c, "sni", ch->sni);
+    cJSON_AddBoolToObject(c, "session_ticket", ch->session_ticket);
+    cJSON_AddBoolToObject(c, "pre_shared_key", ch->pre_shared_key);
+    cJSON_AddBoolToObject(c, "early_data", ch->early_data);
+    cJSON_AddBoolToObject(c, "ech", ch->ech);
+    cJSON_AddBoolToObject(c, "sslv2_compatible", ch->sslv2);
+    cJSON_AddNumberToObject(c, "length", length);
+}
+
+static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_t length)
+{
+    cJSON *c = cJSON_AddObjectToObject(o, "server_hello");
+    add_version(c, "version", sh->legacy_version);
+    if (sh->selected_version)
+        add_version(c, "selected_version", sh->selected_version);
+    add_hex(c, "random", sh->random);
+    add_hex(c, "session_id", sh->session_id);
+    cJSON_AddNumberToObject(c, "cipher_suite", sh->cipher_suite);
+    cJSON_AddNumberToObject(c, "compression_method", sh->compression_method);
+    cJSON *a = cJSON_AddArrayToObject(c, "extensions");
+    for (size_t i = 0; i < sh->n_extensions; i++)
+        cJSON_AddItemToArray(a, cJSON_CreateNumber(sh->extensions[i]));
+    if (sh->has_alpn)
+        add_string_view(c, "alpn", sh->alpn);
+    if (sh->has_key_share)
+        add_named(c, "key_share_group", tg_name_group(sh->key_share_group), sh->key_share_group);
+    cJSON_AddBoolToObject(c, "pre_shared_key", sh->pre_shared_key);
+    cJSON_AddNumberToObject(c, "length", length);
+}
+
+/* ---------------------------------------------------------- certificates */
+
+static void add_cert(cJSON *a, const struct tg_x509_summary *x)
+{
+    cJSON *c = cJSON_CreateObject();
+    cJSON_AddItemToArray(a, c);
+    if (x->parsed) {
+        cJSON_AddStringToObject(c, "subject", x->subject);
+        cJSON_AddStringToObject(c, "issuer", x->issuer);
+        cJSON_AddStringToObject(c, "serial", x->serial);
+        if (x->not_before[0])
+            cJSON_AddStringToObject(c, "not_before", x->not_before);
+        if (x->not_after[0])
+            cJSON_AddStringToObject(c, "not_after", x->not_after);
+        if (x->n_san_dns) {
+            cJSON *d = cJSON_AddArrayToObject(c, "san_dns");
+            for (size_t i = 0; i < x->n_san_dns; i++)
+                cJSON_AddItemToArray(d, cJSON_CreateString(x->san_dns[i]));
+        }
+        if (x->n_san_ip) {
+            cJSON *d = cJSON_AddArrayToObject(c, "san_ip");
+            for (size_t i = 0; i < x->n_san_ip; i++)
+                cJSON_AddItemToArray(d, cJSON_CreateString(x->san_ip[i]));
+        }
+        if (x->key_type[0])
+            cJSON_AddStringToObject(c, "key_type", x->key_type);
+        if (x->key_bits)
+            cJSON_AddNumberToObject(c, "key_bits", x->key_bits);
+        if (x->curve[0])
+            cJSON_AddStringToObject(c, "curve", x->curve);
+        if (x->signature_algorithm[0])
+            cJSON_AddStringToObject(c, "signature_algorithm", x->signature_algorithm);
+    }
+    cJSON_AddStringToObject(c, "sha1", x->sha1);
+    cJSON_AddStringToObject(c, "sha256", x->sha256);
+    if (x->parsed) {
+        cJSON_AddBoolToObject(c, "self_signed", x->self_signed);
+        cJSON_AddBoolToObject(c, "is_ca", x->is_ca);
+    } else {
+        cJSON_AddBoolToObject(c, "parse_error", true);
+    }
+}
+
+static void add_chain(struct tg_report *r, cJSON *o, const char *key, struct tg_session *s,
+                      const struct tg_chain *chain)
+{
+    if (!chain->present)
+        return;
+    struct tg_certificate_iter it;
+    if (tg_certificate_open(chain->body, chain->tls13, &it) != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE);
+        return;
+    }
+    cJSON *a = cJSON_AddArrayToObject(o, key);
+    struct tg_view der;
+    size_t n = 0;
+    while (tg_certificate_next(&it, &der)) {
+        if (n++ >= TG_MAX_CHAIN) {
+            tg_session_error(s, TG_ERR_TOO_MANY_CERTIFICATES);
+            continue;
+        }
+        tg_x509_summarize(der, r->cert);
+        if (!r->cert->parsed)
+            tg_session_error(s, TG_ERR_CERTIFICATE_PARSE);
+        add_cert(a, r->cert);
+    }
+    if (tg_certificate_status(&it) != TG_OK)
+        tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE);
+}
+
+/* ------------------------------------------------- key exchange and more */
+
+static enum tg_kex session_kex(const struct tg_session *s)
+{
+    return s->have_sh ? tg_cipher_kex(s->sh.cipher_suite) : TG_KEX_UNKNOWN;
+}
+
+/* Adds server_key_exchange; returns the named group it carries, or 0. */
+static uint16_t add_ske(cJSON *o, struct tg_session *s)
+{
+    if (!s->ske.present || !s->have_sh)
+        return 0;
+    struct tg_server_key_exchange ske;
+    enum tg_kex kex = session_kex(s);
+    if (tg_server_key_exchange_parse(s->ske.body, kex, s->version, &ske) != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_SERVER_KEY_EXCHANGE);
+        return 0;
+    }
+    cJSON *c = cJSON_AddObjectToObject(o, "server_key_exchange");
+    cJSON_AddStringToObject(c, "kex", tg_cipher_kex_name(kex));
+    uint16_t group = 0;
+    if (ske.params == TG_SKE_ECDH && ske.curve_type == TG_EC_NAMED_CURVE) {
+        group = ske.group;
+        add_named(c, "group", tg_name_group(group), group);
+        cJSON_AddNumberToObject(c, "point_length", (double)ske.point.len);
+    }
+    if (ske.params == TG_SKE_DH)
+        cJSON_AddNumberToObject(c, "dh_bits", (double)ske.dh_bits);
+    if (ske.params == TG_SKE_RSA)
+        cJSON_AddNumberToObject(c, "rsa_bits", (double)ske.rsa_bits);
+    if (ske.has_signature && !ske.sig_alg_implied)
+        add_named(c, "signature_algorithm", tg_name_sigscheme(ske.sig_scheme), ske.sig_scheme);
+    return group;
+}
+
+static void add_cke(cJSON *o, struct tg_session *s)
+{
+    if (!s->cke.present || !s->have_sh)
+        return;
+    struct tg_client_key_exchange cke;
+    enum tg_kex kex = session_kex(s);
+    if (tg_client_key_exchange_parse(s->cke.body, kex, s->version, &cke) != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_CLIENT_KEY_EXCHANGE);
+        return;
+    }
+    cJSON *c = cJSON_AddObjectToObject(o, "client_key_exchange");
+    cJSON_AddStringToObject(c, "kex", tg_cipher_kex_name(kex));
+    cJSON_AddNumberToObject(c, "length", (double)cke.key.len);
+}
+
+static void add_cert_request(cJSON *o, struct tg_session *s)
+{
+    if (!s->cert_request.present)
+        return;
+    struct tg_certificate_request cr;
+    if (tg_certificate_request_parse(s->cert_request.body, s->version, &cr) != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE_REQUEST);
+        return;
+    }
+    cJSON *c = cJSON_AddObjectToObject(o, "certificate_request");
+    if (!cr.is_tls13) {
+        cJSON *a = cJSON_AddArrayToObject(c, "certificate_types");
+        for (size_t i = 0; i < cr.certificate_types.len; i++) {
+            uint8_t t = cr.certificate_types.p[i];
+            cJSON_AddItemToArray(a, name_or_hex(tg_name_cert_type(t), t));
+        }
+    }
+    if (cr.has_signature_algorithms)
+        add_u16_names(c, "signature_algorithms", cr.signature_algorithms, tg_name_sigscheme);
+    if (cr.has_certificate_authorities)
+        cJSON_AddNumberToObject(c, "ca_count", (double)cr.n_certificate_authorities);
+}
+
+static void add_cert_verify(cJSON *o, struct tg_session *s)
+{
+    if (!s->cert_verify.present)
+        return;
+    struct tg_certificate_verify cv;
+    if (tg_certificate_verify_parse(s->cert_verify.body, s->version, &cv) != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE_VERIFY);
+        return;
+    }
+    cJSON *c = cJSON_AddObjectToObject(o, "certificate_verify");
+    if (cv.has_scheme)
+        add_named(c, "signature_algorithm", tg_name_sigscheme(cv.scheme), cv.scheme);
+    cJSON_AddNumberToObject(c, "signature_length", (double)cv.signature.len);
+}
+
+static void add_ticket(cJSON *o, struct tg_session *s)
+{
+    if (!s->ticket.present)
+        return;
+    struct tg_new_session_ticket t;
+    if (tg_new_session_ticket_parse(s->ticket.body, false, &t) != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_NEW_SESSION_TICKET);
+        return;
+    }
+    cJSON *c = cJSON_AddObjectToObject(o, "new_session_ticket");
+    cJSON_AddNumberToObject(c, "lifetime_hint", t.lifetime);
+    cJSON_AddNumberToObject(c, "ticket_length", (double)t.ticket.len);
+}
+
+/* ---------------------------------------------------- messages and alerts */
+
+static const char *side_name(const struct tg_session *s, int dir)
+{
+    return tg_session_side(s, dir) == 0 ? "client" : "server";
+}
+
+static const char *event_type(const struct tg_event *e)
+{
+    switch (e->kind) {
+    case TG_EV_CCS:
+        return "change_cipher_spec";
+    case TG_EV_ALERT:
+        return "alert";
+    case TG_EV_ENCRYPTED:
+        return "encrypted_handshake";
+    default:
+        break;
+    }
+    if (e->hrr)
+        return "hello_retry_request";
+    return tg_name_handshake(e->hs_type);
+}
+
+static void add_messages(cJSON *o, const struct tg_session *s)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, "messages");
+    for (uint32_t i = 0; i < s->n_events; i++) {
+        const struct tg_event *e = &s->events[i];
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "from", side_name(s, e->dir));
+        add_named(m, "type", event_type(e), e->hs_type);
+        add_time(m, "ts", e->ts);
+        cJSON_AddNumberToObject(m, "length", e->length);
+        cJSON_AddItemToArray(a, m);
+    }
+}
+
+static void add_alerts(cJSON *o, const struct tg_session *s)
+{
+    if (!s->n_alerts)
+        return;
+    cJSON *a = cJSON_AddArrayToObject(o, "alerts");
+    for (uint32_t i = 0; i < s->n_alerts; i++) {
+        const struct tg_alert_event *e = &s->alerts[i];
+        cJSON *m = cJSON_CreateObject();
+        cJSON_AddStringToObject(m, "from", side_name(s, e->dir));
+        if (e->encrypted) {
+            cJSON_AddBoolToObject(m, "encrypted", true);
+        } else {
+            const char *level = tg_alert_level_name(e->level);
+            add_named(m, "level", level, e->level);
+            add_named(m, "description", tg_name_alert(e->description), e->description);
+        }
+        add_time(m, "ts", e->ts);
+        cJSON_AddItemToArray(a, m);
+    }
+}
+
+static void add_reassembly(cJSON *o, const struct tg_flow *f)
+{
+    cJSON *c = cJSON_AddObjectToObject(o, "reassembly");
+    const struct tg_reasm_counters *a = &f->rs[0].c, *b = &f->rs[1].c;
+    cJSON_AddNumberToObject(c, "out_of_order", (double)a->out_of_order + b->out_of_order);
+    cJSON_AddNumberToObject(c, "retransmitted", (double)a->retransmitted + b->retransmitted);
+    cJSON_AddNumberToObject(c, "overlaps", (double)a->overlaps + b->overlaps);
+    cJSON_AddNumberToObject(c, "gaps", (double)a->gaps + b->gaps);
+    cJSON_AddNumberToObject(c, "gap_bytes", (double)(a->gap_bytes + b->gap_bytes));
+}
+
+static void add_errors(cJSON *o, const struct tg_session *s)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, "errors");
+    for (int e = 0; e < TG_ERR_COUNT; e++)
+        if (s->errors & TG_ERR_BIT(e))
+            cJSON_AddItemToArray(a, cJSON_CreateString(tg_err_name((enum tg_err)e)));
+}
+
+/* ------------------------------------------------------------- top level */
+
+/* Unique within a run and the same for the same input: base62 of a mix of
+ * the flow's creation order and first timestamp. */
+static void add_uid(cJSON *o, const struct tg_flow *f)
+{
+    static const char digits[] =
+        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    uint64_t x = f->serial * 0x9e3779b97f4a7c15ULL ^ (uint64_t)f->ts_first;
+    x ^= x >> 31;
+    x *= 0xbf58476d1ce4e5b9ULL;
+    x ^= x >> 29;
+    char text[16] = "T";
+    for (int i = 1; i < 12; i++) {
+        text[i] = digits[x % 62];
+        x /= 62;
+    }
+    text[12] = '\0';
+    /* The serial keeps it unique even if two mixes collided. */
+    char full[40];
+    snprintf(full, sizeof full, "%s%llx", text, (unsigned long long)f->serial);
+    cJSON_AddStringToObject(o, "uid", full);
+}
+
+static void add_endpoints(cJSON *o, const struct tg_flow *f, const struct tg_session *s)
+{
+    int c = s->client_dir < 0 ? 0 : s->client_dir;
+    add_ip(o, "client_ip", f->addr[c], f->ip_version);
+    cJSON_AddNumberToObject(o, "client_port", f->port[c]);
+    add_ip(o, "server_ip", f->addr[1 - c], f->ip_version);
+    cJSON_AddNumberToObject(o, "server_port", f->port[1 - c]);
+    cJSON_AddNumberToObject(o, "ip_version", f->ip_version);
+    cJSON_AddStringToObject(o, "transport", "tcp");
+    if (f->n_vlan) {
+        cJSON *a = cJSON_AddArrayToObject(o, "vlan");
+        for (int i = 0; i < f->n_vlan; i++)
+            cJSON_AddItemToArray(a, cJSON_CreateNumber(f->vlan[i]));
+    }
+}
+
+static bool is_resumed(const struct tg_session *s)
+{
+    const char *state = tg_session_state(s);
+    return strcmp(state, "resumed") == 0;
+}
+
+static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
+{
+    const struct tg_client_hello *ch = s->have_ch ? &s->ch : NULL;
+    if (s->version)
+        add_version(o, "version", s->version);
+    if (s->have_sh) {
+        add_named(o, "cipher", tg_name_cipher(s->sh.cipher_suite), s->sh.cipher_suite);
+        cJSON_AddNumberToObject(o, "cipher_id", s->sh.cipher_suite);
+    }
+    const struct tg_client_hello *last = s->have_ch2 ? &s->ch2 : ch;
+    if (last && last->sni.len)
+        add_string_view(o, "sni", last->sni);
+    if (s->have_sh && s->sh.has_alpn)
+        add_string_view(o, "alpn", s->sh.alpn);
+    if (s->have_sh) {
+        bool resumed = is_resumed(s);
+        cJSON_AddBoolToObject(o, "resumed", resumed);
+        if (resumed) {
+            const char *how = s->version == 0x0304 ? "psk"
+                              : (last && last->session_ticket) ? "ticket"
+                                                               : "session_id";
+            cJSON_AddStringToObject(o, "resumption", how);
+        }
+    }
+    if (s->have_sh || s->have_hrr)
+        cJSON_AddBoolToObject(o, "hello_retry_request", s->have_hrr);
+    if (s->have_ch2)
+        add_client_hello(o, "retry_client_hello", &s->ch2, 0, s->ch2_length);
+    uint16_t group = add_ske(o, s);
+    if (s->have_sh && s->version == 0x0304 && s->sh.has_key_share)
+        group = s->sh.key_share_group;
+    if (group)
+        add_named(o, "group", tg_name_group(group), group);
+    if (ch && ch->early_data)
+        cJSON_AddStringToObject(o, "early_data", "offered");
+    (void)r;
+}
+
+static cJSON *build(struct tg_report *r, const struct tg_flow *f)
+{
+    struct tg_session *s = f->sess;
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "type", "tls");
+    cJSON_AddNumberToObject(o, "schema_version", 1);
+    add_uid(o, f);
+    add_time(o, "ts", f->ts_first);
+    add_time(o, "ts_end", f->ts_last);
+    add_endpoints(o, f, s);
+    cJSON_AddStringToObject(o, "state", tg_session_state(s));
+    add_negotiation(o, r, s);
+    int c = s->client_dir < 0 ? 0 : s->client_dir;
+    if (s->have_ch)
+        add_client_hello(o, "client_hello", &s->ch, s->tls[c].first_version, s->ch_length);
+    if (s->have_sh)
+        add_server_hello(o, &s->sh, s->sh_length);
+    add_chain(r, o, "server_certificates", s, &s->server_chain);
+    add_chain(r, o, "client_certificates", s, &s->client_chain);
+    add_cke(o, s);
+    add_cert_request(o, s);
+    add_cert_verify(o, s);
+    add_ticket(o, s);
+    add_alerts(o, s);
+    add_messages(o, s);
+    if (s->established)
+        add_ms(o, "handshake_ms", s->ts_client_hello, s->ts_done);
+    if (s->have_ch)
+        add_ms(o, "rtt_ms", s->ts_client_hello, s->ts_server_hello);
+    cJSON_AddNumberToObject(o, "client_bytes", (double)f->bytes[c]);
+    cJSON_AddNumberToObject(o, "server_bytes", (double)f->bytes[1 - c]);
+    cJSON_AddNumberToObject(o, "client_packets", (double)f->packets[c]);
+    cJSON_AddNumberToObject(o, "server_packets", (double)f->packets[1 - c]);
+    add_reassembly(o, f);
+    add_errors(o, s); /* last: the dissectors above may have added some */
+    return o;
+}
+
+static void write_line(struct tg_report *r, cJSON *o)
+{
+    for (;;) {
+        if (cJSON_PrintPreallocated(o, r->buf, (int)(r->cap - 1), r->pretty))
+            break;
+        size_t cap = r->cap * 2;
+        char *b = cap <= (1u << 28) ? realloc(r->buf, cap) : NULL;
+        if (!b) {
+            tg_log("a record too large to write was dropped");
+            return;
+        }
+        r->buf = b;
+        r->cap = cap;
+    }
+    size_t n = strlen(r->buf);
+    r->buf[n++] = '\n';
+    if (!r->failed && fwrite(r->buf, 1, n, r->out) != n) {
+        r->failed = true;
+        r->write_errno = errno;
+    }
+    r->records++;
+}
+
+void tg_report_session(struct tg_report *r, const struct tg_flow *f)
+{
+    if (!f->sess || (!f->sess->have_ch && !f->sess->have_sh))
+        return; /* no handshake record was ever seen: not a TLS session */
+    cJSON *o = build(r, f);
+    if (o)
+        write_line(r, o);
+    cJSON_Delete(o);
+}

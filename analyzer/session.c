@@ -1,0 +1,397 @@
+/*
+ * session.c - the handshake's progress, from the framing's events.
+ *
+ * Completion (the contract's `state`):
+ *   TLS <= 1.2: each side sends ChangeCipherSpec then its Finished as the
+ *   first protected handshake record; both seen means established. An
+ *   abbreviated handshake (resumption) has the server's CCS before any
+ *   server Certificate.
+ *   TLS 1.3: after the ServerHello every server record is protected; the
+ *   client's first protected record after the server's flight carries its
+ *   Finished. A 19-byte protected record there (2-byte alert, inner content
+ *   type, 16-byte AEAD tag) is the client's encrypted alert instead, and the
+ *   handshake failed.
+ *   A fatal alert, or a RST, before completion means failed.
+ */
+#include "session.h"
+
+#include "../dissectors/names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+    HS_HELLO_REQUEST = 0,
+    HS_CLIENT_HELLO = 1,
+    HS_SERVER_HELLO = 2,
+    HS_NEW_SESSION_TICKET = 4,
+    HS_CERTIFICATE = 11,
+    HS_SERVER_KEY_EXCHANGE = 12,
+    HS_CERTIFICATE_REQUEST = 13,
+    HS_SERVER_HELLO_DONE = 14,
+    HS_CERTIFICATE_VERIFY = 15,
+    HS_CLIENT_KEY_EXCHANGE = 16,
+    HS_FINISHED = 20,
+};
+
+#define TLS13 0x0304
+#define TLS13_ENCRYPTED_ALERT_LEN 19
+
+struct tg_session *tg_session_new(void)
+{
+    struct tg_session *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    tg_arena_init(&s->arena, TG_SESSION_ARENA_CAP);
+    tg_tls_dir_init(&s->tls[0]);
+    tg_tls_dir_init(&s->tls[1]);
+    s->client_dir = -1;
+    return s;
+}
+
+void tg_session_free(struct tg_session *s)
+{
+    if (!s)
+        return;
+    tg_tls_dir_free(&s->tls[0]);
+    tg_tls_dir_free(&s->tls[1]);
+    tg_arena_free(&s->arena);
+    free(s);
+}
+
+void tg_session_error(struct tg_session *s, enum tg_err e)
+{
+    s->errors |= TG_ERR_BIT(e);
+}
+
+int tg_session_side(const struct tg_session *s, int dir)
+{
+    if (s->client_dir < 0)
+        return dir == 0 ? 0 : 1;
+    return dir == s->client_dir ? 0 : 1;
+}
+
+bool tg_session_handshake_over(const struct tg_session *s)
+{
+    return s->established || s->failed;
+}
+
+static bool is_tls13(const struct tg_session *s)
+{
+    return s->have_sh && s->version == TLS13;
+}
+
+const char *tg_session_state(const struct tg_session *s)
+{
+    if (s->failed && !s->established)
+        return "failed";
+    if (s->established) {
+        bool resumed = is_tls13(s) ? s->sh.pre_shared_key : s->abbreviated;
+        return resumed ? "resumed" : "established";
+    }
+    return "incomplete";
+}
+
+/* Appends to `messages`; NULL when the list is closed or full. */
+static struct tg_event *add_event(struct tg_session *s, int dir, enum tg_event_kind kind,
+                                  uint8_t hs_type, size_t length, int64_t ts)
+{
+    if (tg_session_handshake_over(s) && kind != TG_EV_ALERT)
+        return NULL; /* `messages` ends with the handshake */
+    if (s->n_events >= TG_MAX_MESSAGES) {
+        tg_session_error(s, TG_ERR_TOO_MANY_MESSAGES);
+        return NULL;
+    }
+    if (s->n_events == s->cap_events) {
+        uint32_t cap = s->cap_events ? s->cap_events * 2 : 16;
+        struct tg_event *ev = tg_arena_alloc(&s->arena, cap * sizeof *ev);
+        if (!ev) {
+            tg_session_error(s, TG_ERR_SESSION_MEMORY);
+            return NULL;
+        }
+        if (s->n_events)
+            memcpy(ev, s->events, s->n_events * sizeof *ev);
+        s->events = ev;
+        s->cap_events = cap;
+    }
+    struct tg_event *e = &s->events[s->n_events++];
+    e->ts = ts;
+    e->length = length > UINT32_MAX ? UINT32_MAX : (uint32_t)length;
+    e->dir = (uint8_t)dir;
+    e->kind = (uint8_t)kind;
+    e->hs_type = hs_type;
+    e->hrr = false;
+    return e;
+}
+
+static struct tg_view keep_copy(struct tg_session *s, struct tg_view body)
+{
+    struct tg_view copy = tg_arena_copy(&s->arena, body);
+    if (body.len && !copy.p)
+        tg_session_error(s, TG_ERR_SESSION_MEMORY);
+    return copy;
+}
+
+static void keep(struct tg_session *s, struct tg_kept *k, int dir, struct tg_view body)
+{
+    if (k->present)
+        return;
+    k->body = keep_copy(s, body);
+    k->dir = (uint8_t)dir;
+    k->present = true;
+}
+
+static void note_ch_problems(struct tg_session *s, enum tg_status st,
+                             const struct tg_client_hello *ch)
+{
+    if (st != TG_OK)
+        tg_session_error(s, TG_ERR_MALFORMED_CLIENT_HELLO);
+    else if (ch->problems)
+        tg_session_error(s, TG_ERR_MALFORMED_EXTENSION);
+}
+
+static void client_hello(struct tg_session *s, int dir, struct tg_view body, int64_t ts)
+{
+    if (s->client_dir < 0)
+        s->client_dir = dir;
+    if (dir != s->client_dir) {
+        tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);
+        return;
+    }
+    struct tg_client_hello *ch;
+    if (!s->have_ch) {
+        ch = &s->ch;
+        s->have_ch = true;
+        s->ch_length = (uint32_t)body.len;
+        s->ts_client_hello = ts;
+    } else if (s->have_hrr && !s->have_ch2 && !s->have_sh) {
+        ch = &s->ch2;
+        s->have_ch2 = true;
+        s->ch2_length = (uint32_t)body.len;
+    } else {
+        tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);
+        return;
+    }
+    note_ch_problems(s, tg_client_hello_parse(keep_copy(s, body), ch), ch);
+}
+
+static void server_hello(struct tg_session *s, int dir, struct tg_view body, int64_t ts,
+                         struct tg_event *ev)
+{
+    if (s->client_dir < 0)
+        s->client_dir = 1 - dir; /* picked up after the ClientHello */
+    if (dir == s->client_dir || s->have_sh) {
+        tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);
+        return;
+    }
+    struct tg_server_hello sh;
+    struct tg_view copy = keep_copy(s, body);
+    enum tg_status st = tg_server_hello_parse(copy, &sh);
+    if (st != TG_OK) {
+        tg_session_error(s, TG_ERR_MALFORMED_SERVER_HELLO);
+        return;
+    }
+    if (sh.problems)
+        tg_session_error(s, TG_ERR_MALFORMED_EXTENSION);
+    if (!s->ts_server_hello)
+        s->ts_server_hello = ts;
+    if (sh.is_hrr && !s->have_hrr) {
+        s->hrr = sh;
+        s->have_hrr = true;
+        if (ev)
+            ev->hrr = true;
+        return;
+    }
+    s->sh = sh;
+    s->have_sh = true;
+    s->sh_length = (uint32_t)body.len;
+    s->version = sh.selected_version ? sh.selected_version : sh.legacy_version;
+    if (s->version == TLS13)
+        s->tls[dir].encrypted = true; /* all the server sends next is protected */
+}
+
+static void keep_chain(struct tg_session *s, int dir, struct tg_view body)
+{
+    bool server = tg_session_side(s, dir) == 1;
+    struct tg_chain *c = server ? &s->server_chain : &s->client_chain;
+    if (server)
+        s->server_sent_certificate = true;
+    if (c->present)
+        return;
+    c->body = keep_copy(s, body);
+    c->tls13 = is_tls13(s);
+    c->present = true;
+}
+
+void tg_session_handshake(struct tg_session *s, int dir, uint8_t type, struct tg_view body,
+                          int64_t ts)
+{
+    struct tg_event *ev = add_event(s, dir, TG_EV_HANDSHAKE, type, body.len, ts);
+    switch (type) {
+    case HS_CLIENT_HELLO:
+        client_hello(s, dir, body, ts);
+        break;
+    case HS_SERVER_HELLO:
+        server_hello(s, dir, body, ts, ev);
+        break;
+    case HS_CERTIFICATE:
+        keep_chain(s, dir, body);
+        break;
+    case HS_SERVER_KEY_EXCHANGE:
+        keep(s, &s->ske, dir, body);
+        break;
+    case HS_CERTIFICATE_REQUEST:
+        keep(s, &s->cert_request, dir, body);
+        break;
+    case HS_CERTIFICATE_VERIFY:
+        keep(s, &s->cert_verify, dir, body);
+        break;
+    case HS_CLIENT_KEY_EXCHANGE:
+        keep(s, &s->cke, dir, body);
+        break;
+    case HS_NEW_SESSION_TICKET:
+        keep(s, &s->ticket, dir, body);
+        break;
+    default:
+        break;
+    }
+}
+
+void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view body,
+                                   int64_t ts)
+{
+    add_event(s, dir, TG_EV_HANDSHAKE, HS_CLIENT_HELLO, body.len, ts);
+    if (s->have_ch) {
+        tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);
+        return;
+    }
+    s->client_dir = dir;
+    s->have_ch = true;
+    s->ch_length = (uint32_t)body.len;
+    s->ts_client_hello = ts;
+    note_ch_problems(s, tg_client_hello_parse_sslv2(keep_copy(s, body), &s->ch), &s->ch);
+}
+
+void tg_session_sslv2_server_hello(struct tg_session *s, int dir, uint32_t length, int64_t ts)
+{
+    add_event(s, dir, TG_EV_HANDSHAKE, HS_SERVER_HELLO, length, ts);
+    if (s->client_dir < 0)
+        s->client_dir = 1 - dir;
+    s->version = 0x0002;
+    if (!s->ts_server_hello)
+        s->ts_server_hello = ts;
+    /* What follows is SSLv2's own handshake, not followed further. */
+    s->tls[0].dead = true;
+    s->tls[1].dead = true;
+}
+
+void tg_session_ccs(struct tg_session *s, int dir, uint32_t length, int64_t ts)
+{
+    add_event(s, dir, TG_EV_CCS, 0, length, ts);
+    int side = tg_session_side(s, dir);
+    s->ccs[side] = true;
+    if (!s->have_sh || is_tls13(s))
+        return; /* RFC 8446 D.4 compatibility CCS (around a HelloRetryRequest,
+                 * or before 0-RTT data): changes nothing */
+    s->tls[dir].encrypted = true;
+    if (side == 1 && !s->server_sent_certificate && !s->ccs[0])
+        s->abbreviated = true;
+}
+
+static void add_alert(struct tg_session *s, int dir, bool encrypted, uint8_t level, uint8_t desc,
+                      int64_t ts)
+{
+    if (s->n_alerts >= TG_MAX_ALERTS)
+        return;
+    struct tg_alert_event *a = &s->alerts[s->n_alerts++];
+    a->ts = ts;
+    a->dir = (uint8_t)dir;
+    a->encrypted = encrypted;
+    a->level = level;
+    a->description = desc;
+}
+
+void tg_session_alert(struct tg_session *s, int dir, uint8_t level, uint8_t desc, int64_t ts)
+{
+    add_event(s, dir, TG_EV_ALERT, 0, 2, ts);
+    if (level != 1 && level != 2)
+        tg_session_error(s, TG_ERR_MALFORMED_ALERT);
+    add_alert(s, dir, false, level, desc, ts);
+    if (level == 2 && !s->established)
+        s->failed = true;
+}
+
+static void complete(struct tg_session *s, int64_t ts)
+{
+    s->established = true;
+    s->ts_done = ts;
+}
+
+static void protected_tls12(struct tg_session *s, int dir, uint8_t type, uint32_t length,
+                            int64_t ts)
+{
+    int side = tg_session_side(s, dir);
+    if (type == TG_CT_ALERT) {
+        add_event(s, dir, TG_EV_ALERT, 0, length, ts);
+        add_alert(s, dir, true, 0, 0, ts);
+        if (!tg_session_handshake_over(s))
+            s->failed = true; /* an alert inside the handshake ends it */
+        return;
+    }
+    if (tg_session_handshake_over(s))
+        return;
+    if (type == TG_CT_HANDSHAKE && s->ccs[side] && !s->finished[side]) {
+        add_event(s, dir, TG_EV_ENCRYPTED, 0, length, ts);
+        s->finished[side] = true;
+        if (s->finished[0] && s->finished[1])
+            complete(s, ts);
+    }
+}
+
+static void protected_tls13(struct tg_session *s, int dir, uint8_t type, uint32_t length,
+                            int64_t ts)
+{
+    int side = tg_session_side(s, dir);
+    if (tg_session_handshake_over(s) || type != TG_CT_APPLICATION_DATA)
+        return;
+    struct tg_event *ev = add_event(s, dir, TG_EV_ENCRYPTED, 0, length, ts);
+    s->protected_records[side]++;
+    if (side == 1) {
+        s->server_flight_seen = true;
+        return;
+    }
+    if (!s->server_flight_seen)
+        return;
+    if (length == TLS13_ENCRYPTED_ALERT_LEN) {
+        if (ev)
+            ev->kind = TG_EV_ALERT;
+        add_alert(s, dir, true, 0, 0, ts);
+        s->failed = true;
+        return;
+    }
+    s->finished[0] = true;
+    s->finished[1] = true;
+    complete(s, ts);
+}
+
+void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t length,
+                          int64_t ts)
+{
+    if (!s->have_sh && s->have_ch && tg_session_side(s, dir) == 0 &&
+        type == TG_CT_APPLICATION_DATA) {
+        s->early_data_seen = true; /* 0-RTT data ahead of the ServerHello */
+        return;
+    }
+    if (is_tls13(s))
+        protected_tls13(s, dir, type, length, ts);
+    else
+        protected_tls12(s, dir, type, length, ts);
+}
+
+void tg_session_reset(struct tg_session *s, int dir, int64_t ts)
+{
+    (void)dir;
+    (void)ts;
+    if (s->have_ch && !tg_session_handshake_over(s))
+        s->failed = true;
+}
