@@ -350,6 +350,15 @@ static void reassemble(struct tg_flows *t, struct tg_flow *f, int dir, const str
     struct tg_reasm_sink sink = make_sink(&c);
     bool fin = (p->flags & (TG_TCP_FIN | TG_TCP_RST)) != 0;
     uint32_t seq = p->seq + ((p->flags & TG_TCP_SYN) ? 1u : 0u); /* data after a SYN */
+    struct tg_reasm *rs = &f->rs[dir];
+    if (f->bytes[dir] == p->payload.len && rs->synced &&
+        (uint32_t)(seq - rs->next_seq) > TG_FLOW_FIRST_DATA_WINDOW) {
+        /* A side's first data far from where its SYN said it would start:
+         * the SYN was of another attempt (TCP Fast Open retries, reused
+         * ports). Start this side at its data. */
+        tg_reasm_free(rs, &t->lim);
+        tg_reasm_init(rs);
+    }
     if (tg_reasm_segment(&f->rs[dir], &t->lim, seq, p->payload, fin, &sink) != TG_OK)
         tg_session_error(f->sess, TG_ERR_REASSEMBLY_LIMIT);
     if (p->flags & TG_TCP_ACK) {

@@ -21,6 +21,7 @@
 
 #define TG_FLOW_DEFAULT_MAX 1000000u          /* tracked flows */
 #define TG_FLOW_DEFAULT_IDLE_US (300 * 1000000LL)  /* like Zeek's 5 min */
+#define TG_FLOW_FIRST_DATA_WINDOW (1u << 20) /* first data this far past the SYN: resync */
 #define TG_FLOW_PROBE_SEGMENTS 32u /* payload segments looked at for a hello */
 #define TG_FLOW_DEFAULT_CLOSE_US (5 * 1000000LL)   /* like Zeek's close delay */
 

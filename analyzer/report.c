@@ -424,7 +424,8 @@ static void add_ticket(cJSON *o, struct tg_session *s)
     if (!s->ticket.present)
         return;
     struct tg_new_session_ticket t;
-    if (tg_new_session_ticket_parse(s->ticket.body, false, &t) != TG_OK) {
+    if (tg_new_session_ticket_parse(s->ticket.body, tg_version_is_tls13(s->version), &t) !=
+        TG_OK) {
         tg_session_error(s, TG_ERR_MALFORMED_NEW_SESSION_TICKET);
         return;
     }
@@ -575,7 +576,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
         bool resumed = is_resumed(s);
         cJSON_AddBoolToObject(o, "resumed", resumed);
         if (resumed) {
-            const char *how = s->version == 0x0304 ? "psk"
+            const char *how = tg_version_is_tls13(s->version) ? "psk"
                               : (last && last->session_ticket) ? "ticket"
                                                                : "session_id";
             cJSON_AddStringToObject(o, "resumption", how);
@@ -586,7 +587,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
     if (s->have_ch2)
         add_client_hello(o, "retry_client_hello", &s->ch2, 0, s->ch2_length);
     uint16_t group = add_ske(o, s);
-    if (s->have_sh && s->version == 0x0304 && s->sh.has_key_share)
+    if (s->have_sh && tg_version_is_tls13(s->version) && s->sh.has_key_share)
         group = s->sh.key_share_group;
     if (group)
         add_named(o, "group", tg_name_group(group), group);
@@ -658,7 +659,7 @@ static void write_line(struct tg_report *r, cJSON *o)
 
 void tg_report_session(struct tg_report *r, const struct tg_flow *f)
 {
-    if (!f->sess || (!f->sess->have_ch && !f->sess->have_sh))
+    if (!f->sess || !f->sess->saw_hello)
         return; /* no handshake record was ever seen: not a TLS session */
     cJSON *o = build(r, f);
     if (o)

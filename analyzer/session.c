@@ -34,7 +34,6 @@ enum {
     HS_FINISHED = 20,
 };
 
-#define TLS13 0x0304
 #define TLS13_ENCRYPTED_ALERT_LEN 19
 
 struct tg_session *tg_session_new(void)
@@ -78,7 +77,7 @@ bool tg_session_handshake_over(const struct tg_session *s)
 
 static bool is_tls13(const struct tg_session *s)
 {
-    return s->have_sh && s->version == TLS13;
+    return s->have_sh && tg_version_is_tls13(s->version);
 }
 
 const char *tg_session_state(const struct tg_session *s)
@@ -206,7 +205,7 @@ static void server_hello(struct tg_session *s, int dir, struct tg_view body, int
     s->have_sh = true;
     s->sh_length = (uint32_t)body.len;
     s->version = sh.selected_version ? sh.selected_version : sh.legacy_version;
-    if (s->version == TLS13)
+    if (tg_version_is_tls13(s->version))
         s->tls[dir].encrypted = true; /* all the server sends next is protected */
 }
 
@@ -227,6 +226,8 @@ void tg_session_handshake(struct tg_session *s, int dir, uint8_t type, struct tg
                           int64_t ts)
 {
     struct tg_event *ev = add_event(s, dir, TG_EV_HANDSHAKE, type, body.len, ts);
+    if (type == HS_CLIENT_HELLO || type == HS_SERVER_HELLO)
+        s->saw_hello = true;
     switch (type) {
     case HS_CLIENT_HELLO:
         client_hello(s, dir, body, ts);
@@ -261,6 +262,7 @@ void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view
                                    int64_t ts)
 {
     add_event(s, dir, TG_EV_HANDSHAKE, HS_CLIENT_HELLO, body.len, ts);
+    s->saw_hello = true;
     if (s->have_ch) {
         tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);
         return;
@@ -275,6 +277,7 @@ void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view
 void tg_session_sslv2_server_hello(struct tg_session *s, int dir, uint32_t length, int64_t ts)
 {
     add_event(s, dir, TG_EV_HANDSHAKE, HS_SERVER_HELLO, length, ts);
+    s->saw_hello = true;
     if (s->client_dir < 0)
         s->client_dir = 1 - dir;
     s->version = 0x0002;

@@ -74,6 +74,7 @@ struct tg_session {
     struct tg_client_hello ch2;   /* ClientHello after a HelloRetryRequest */
     struct tg_server_hello sh;
     struct tg_server_hello hrr;
+    bool saw_hello;               /* a ClientHello or ServerHello was framed */
     bool have_ch, have_ch2, have_sh, have_hrr;
     uint32_t ch_length, ch2_length, sh_length;
     uint16_t version;             /* negotiated, 0 until a ServerHello */

@@ -21,22 +21,22 @@
 
 /* Malformed parts found while salvaging; bits of tg_client_hello.problems. */
 enum tg_ch_problem {
-    TG_CH_BAD_EXTENSION = 1u << 0,   /* an extension's body did not parse */
+    TG_CH_BAD_EXTENSION = 1u << 0, /* an extension's body did not parse */
     TG_CH_TOO_MANY_EXTENSIONS = 1u << 1,
-    TG_CH_TRAILING_BYTES = 1u << 2,  /* bytes after the extensions block */
+    TG_CH_TRAILING_BYTES = 1u << 2, /* bytes after the extensions block */
     TG_CH_DUPLICATE_EXTENSION = 1u << 3,
 };
 
 struct tg_client_hello {
-    bool sslv2;               /* SSLv2 record format */
+    bool sslv2; /* SSLv2 record format */
     uint16_t legacy_version;
-    struct tg_view random;    /* 32 bytes; SSLv2: the challenge (16..32) */
+    struct tg_view random; /* 32 bytes; SSLv2: the challenge (16..32) */
     struct tg_view session_id;
-    struct tg_view cipher_suites;        /* u16 list; SSLv2: u24 list (cipher_specs) */
-    struct tg_view compression_methods;  /* u8 list */
+    struct tg_view cipher_suites;       /* u16 list; SSLv2: u24 list (cipher_specs) */
+    struct tg_view compression_methods; /* u8 list */
     bool has_extensions_block;
     uint16_t extensions[TG_CH_MAX_EXTENSIONS];
-    size_t n_extensions;      /* kept; more are counted in n_extensions_total */
+    size_t n_extensions; /* kept; more are counted in n_extensions_total */
     size_t n_extensions_total;
 
     /*
@@ -46,28 +46,28 @@ struct tg_client_hello {
      * empty and TG_CH_BAD_EXTENSION is set); the plain booleans below record
      * presence, well formed or not.
      */
-    struct tg_view sni;                 /* first host_name, not terminated */
-    struct tg_view supported_groups;    /* u16 list */
-    struct tg_view ec_point_formats;    /* u8 list */
-    struct tg_view signature_algorithms;/* u16 list */
-    struct tg_view alpn;                /* ProtocolNameList body: tg_alpn_next() */
-    struct tg_view supported_versions;  /* u16 list */
-    struct tg_view psk_key_exchange_modes; /* u8 list */
+    struct tg_view sni;                              /* first host_name, not terminated */
+    struct tg_view supported_groups;                 /* u16 list */
+    struct tg_view ec_point_formats;                 /* u8 list */
+    struct tg_view signature_algorithms;             /* u16 list */
+    struct tg_view alpn;                             /* ProtocolNameList body: tg_alpn_next() */
+    struct tg_view supported_versions;               /* u16 list */
+    struct tg_view psk_key_exchange_modes;           /* u8 list */
     uint16_t key_share_groups[TG_CH_MAX_KEY_SHARES]; /* in order, GREASE kept */
-    size_t n_key_share_groups;          /* kept; the rest are not counted */
+    size_t n_key_share_groups;                       /* kept; the rest are not counted */
     bool has_alpn, has_supported_versions, has_signature_algorithms;
     bool has_supported_groups, has_ec_point_formats, has_key_share;
     bool has_psk_key_exchange_modes;
-    bool has_sni;             /* a well formed server_name with a host_name */
-    bool session_ticket;      /* a non-empty ticket offered */
+    bool has_sni;        /* a well formed server_name with a host_name */
+    bool session_ticket; /* a non-empty ticket offered */
     bool has_session_ticket_ext;
     bool pre_shared_key;
     bool early_data;
-    bool ech;                 /* encrypted_client_hello present */
+    bool ech; /* encrypted_client_hello present */
     bool renegotiation_info;
     bool extended_master_secret;
     bool status_request;
-    unsigned problems;        /* enum tg_ch_problem bits */
+    unsigned problems; /* enum tg_ch_problem bits */
 };
 
 /*
@@ -87,8 +87,8 @@ struct tg_client_hello {
  *   TG_E_MALFORMED  the fixed part contradicts itself (session_id longer
  *                   than 32, odd cipher_suites length).
  */
-enum tg_status tg_client_hello_parse(struct tg_view body, struct tg_client_hello *out)
-    TG_WARN_UNUSED;
+enum tg_status tg_client_hello_parse(struct tg_view body,
+                                     struct tg_client_hello *out) TG_WARN_UNUSED;
 
 /*
  * Parses an SSLv2-format CLIENT-HELLO record body: the bytes after the two-
@@ -100,8 +100,8 @@ enum tg_status tg_client_hello_parse(struct tg_view body, struct tg_client_hello
  * 32 bytes or a challenge outside 16..32; bytes after the challenge set
  * TG_CH_TRAILING_BYTES.
  */
-enum tg_status tg_client_hello_parse_sslv2(struct tg_view body, struct tg_client_hello *out)
-    TG_WARN_UNUSED;
+enum tg_status tg_client_hello_parse_sslv2(struct tg_view body,
+                                           struct tg_client_hello *out) TG_WARN_UNUSED;
 
 /*
  * Iterates a ProtocolNameList body (RFC 7301 3.1) one name at a time: start

@@ -24,7 +24,7 @@ enum tg_sh_problem {
 };
 
 struct tg_server_hello {
-    bool sslv2;                /* an SSLv2 SERVER-HELLO */
+    bool sslv2; /* an SSLv2 SERVER-HELLO */
     bool is_hrr;
     uint16_t legacy_version;   /* SSLv2: server_version */
     uint16_t selected_version; /* from supported_versions; 0 when absent */
@@ -42,11 +42,11 @@ struct tg_server_hello {
      * has_* flags are set only when the body is well formed; the plain
      * booleans record presence.
      */
-    struct tg_view alpn;       /* the selected protocol name */
+    struct tg_view alpn; /* the selected protocol name */
     bool has_alpn;
     bool has_key_share;
-    uint16_t key_share_group;  /* ServerHello: the share's group; HRR: the selected group */
-    bool pre_shared_key;       /* present */
+    uint16_t key_share_group; /* ServerHello: the share's group; HRR: the selected group */
+    bool pre_shared_key;      /* present */
     bool has_selected_identity;
     uint16_t selected_identity;
     bool has_session_ticket_ext; /* server will send a NewSessionTicket (<= 1.2) */
@@ -56,7 +56,7 @@ struct tg_server_hello {
     bool status_request;
     bool has_ec_point_formats;
     struct tg_view ec_point_formats; /* u8 list */
-    bool cookie;               /* HRR cookie present */
+    bool cookie;                     /* HRR cookie present */
 
     /* SSLv2 SERVER-HELLO only. */
     bool sslv2_session_id_hit;
@@ -75,8 +75,8 @@ struct tg_server_hello {
  * block (complete extensions are still read), TG_E_MALFORMED when the
  * session id is longer than 32.
  */
-enum tg_status tg_server_hello_parse(struct tg_view body, struct tg_server_hello *out)
-    TG_WARN_UNUSED;
+enum tg_status tg_server_hello_parse(struct tg_view body,
+                                     struct tg_server_hello *out) TG_WARN_UNUSED;
 
 /*
  * Parses an SSLv2 SERVER-HELLO record body, starting at msg_type (4):
@@ -85,8 +85,8 @@ enum tg_status tg_server_hello_parse(struct tg_view body, struct tg_server_hello
  * then the three runs. TG_E_MALFORMED for a wrong msg_type, cipher specs
  * not a multiple of 3, or a connection id outside 16..32.
  */
-enum tg_status tg_server_hello_parse_sslv2(struct tg_view body, struct tg_server_hello *out)
-    TG_WARN_UNUSED;
+enum tg_status tg_server_hello_parse_sslv2(struct tg_view body,
+                                           struct tg_server_hello *out) TG_WARN_UNUSED;
 
 /* The 32-byte HelloRetryRequest random (RFC 8446 4.1.3). */
 bool tg_server_hello_is_hrr_random(struct tg_view random);
