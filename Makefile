@@ -24,7 +24,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/%.c=build/asan/fuzz/%)
 
-.PHONY: all test unit captures-test conformance asan bench fuzz lint clean
+.PHONY: all test unit replay asan bench fuzz lint clean
 all: build/tlsglass
 
 build/tlsglass: $(REL_OBJ) build/rel/analyzer/main.o
@@ -64,22 +64,18 @@ build/asan/fuzz/replay_main.o: fuzz/replay_main.c
 export ASAN_OPTIONS := detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 
-test: unit replay captures-test conformance
-	@echo "make test: all passed"
+# Every test under ASan+UBSan: unit tests, fuzz corpus replay, the
+# project's captures (scenarios and tshark agreement), the public captures
+# in ../shared when present, and the schema over every record written.
+test: build/asan/tlsglass $(UNITS) $(REPLAYS)
+	@tests/run.sh
 
 unit: $(UNITS)
 	@set -e; for t in $(UNITS); do echo "== $$t"; $$t; done
 
 replay: $(REPLAYS)
 	@set -e; for t in $(REPLAYS); do n=$$(basename $$t); \
-	  if [ -d fuzz/corpus/$$n ] || [ -d fuzz/regressions/$$n ]; then \
-	    echo "== replay $$n"; $$t fuzz/corpus/$$n fuzz/regressions/$$n; fi; done
-
-captures-test: build/asan/tlsglass
-	tests/run-captures.sh build/asan/tlsglass
-
-conformance: build/asan/tlsglass
-	tests/conformance.sh build/asan/tlsglass
+	  echo "== replay $$n"; $$t fuzz/corpus/$$n fuzz/regressions/$$n; done
 
 bench: build/tlsglass
 	bench/run.sh build/tlsglass

@@ -32,11 +32,33 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
     enum tg_status st = tg_flows_init(&a->flows, cfg->max_flows, on_flow_end, a);
     if (st != TG_OK)
         return st;
+    st = tg_ipfrag_init(&a->frags, NULL);
+    if (st != TG_OK) {
+        tg_flows_free(&a->flows);
+        return st;
+    }
     a->flows.idle_us = cfg->idle_timeout_us;
     a->flows.close_us = cfg->close_delay_us;
     a->flows.lim.max_dir_bytes = cfg->reasm_dir_bytes;
     a->flows.lim.max_total_bytes = cfg->reasm_total_bytes;
     return TG_OK;
+}
+
+/* A fragment: when it completes its datagram, the TCP segment goes on. */
+static void fragment(struct tg_analyzer *a, struct tg_packet *p, int64_t ts)
+{
+    struct tg_view segment;
+    uint8_t proto;
+    if (p->frag.cut) {
+        a->stats.truncated++;
+        return;
+    }
+    if (tg_ipfrag_add(&a->frags, p, ts, &segment, &proto) != TG_OK)
+        return;
+    if (tg_decode_transport(proto, segment, false, p) == TG_DEC_TCP) {
+        a->stats.tcp++;
+        tg_flows_packet(&a->flows, p, ts);
+    }
 }
 
 void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_view frame,
@@ -55,6 +77,7 @@ void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_vi
         break;
     case TG_DEC_FRAGMENT:
         a->stats.fragments++;
+        fragment(a, &p, ts);
         break;
     case TG_DEC_TRUNCATED:
         a->stats.truncated++;
@@ -78,4 +101,5 @@ void tg_analyzer_finish(struct tg_analyzer *a)
 void tg_analyzer_free(struct tg_analyzer *a)
 {
     tg_flows_free(&a->flows);
+    tg_ipfrag_free(&a->frags);
 }

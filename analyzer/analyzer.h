@@ -6,6 +6,7 @@
 #define TG_ANALYZER_H
 
 #include "flow.h"
+#include "ipfrag.h"
 #include "report.h"
 
 #include <stdint.h>
@@ -25,7 +26,7 @@ struct tg_analyzer_stats {
     uint64_t bytes;
     uint64_t tcp;
     uint64_t other;       /* not TCP over IP */
-    uint64_t fragments;   /* IP fragments (not reassembled) */
+    uint64_t fragments;   /* IP fragments (see ipfrag's own counters) */
     uint64_t truncated;   /* headers cut by the snaplen */
     uint64_t malformed;   /* headers inconsistent */
     uint64_t unsupported; /* frames of an unsupported link type */
@@ -33,6 +34,7 @@ struct tg_analyzer_stats {
 
 struct tg_analyzer {
     struct tg_flows flows;
+    struct tg_ipfrag frags;
     struct tg_report *report;
     struct tg_analyzer_stats stats;
 };

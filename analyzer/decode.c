@@ -231,7 +231,8 @@ static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_
     /* The datagram is `total` bytes; what follows it is link padding. */
     struct tg_rd whole = tg_rd_of(ip);
     struct tg_rd dgram;
-    if (total <= tg_rd_left(&whole)) {
+    bool short_dgram = total > tg_rd_left(&whole);
+    if (!short_dgram) {
         dgram = tg_rd_sub(&whole, total);
     } else if (cut) {
         dgram = whole;
@@ -255,6 +256,7 @@ static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_
         out->frag.protocol = proto;
         out->frag.data = tg_rd_rest(&dgram);
         out->frag.ip_header = header;
+        out->frag.cut = short_dgram;
         return TG_DEC_FRAGMENT;
     }
     return decode_transport(&dgram, proto, cut, out, depth);
@@ -282,7 +284,8 @@ static enum tg_decode_result decode_ipv6(struct tg_view ip, bool cut, struct tg_
     if (ver >> 4 != 6)
         return TG_DEC_MALFORMED;
     struct tg_rd body;
-    if (plen == 0 || plen > tg_rd_left(&r)) {
+    bool short_dgram = plen > tg_rd_left(&r);
+    if (plen == 0 || short_dgram) {
         if (plen != 0 && !cut)
             return TG_DEC_MALFORMED;
         body = tg_rd_sub(&r, tg_rd_left(&r)); /* jumbogram or snaplen cut */
@@ -313,6 +316,7 @@ static enum tg_decode_result decode_ipv6(struct tg_view ip, bool cut, struct tg_
         out->frag.data = tg_rd_rest(&body);
         out->frag.ip_header.p = NULL;
         out->frag.ip_header.len = 0;
+        out->frag.cut = short_dgram;
         return TG_DEC_FRAGMENT;
     }
     if (body.err)
@@ -473,6 +477,13 @@ enum tg_decode_result tg_decode(int dlt, struct tg_view frame, uint32_t wire_len
     default:
         return TG_DEC_UNSUPPORTED;
     }
+}
+
+enum tg_decode_result tg_decode_transport(uint8_t proto, struct tg_view segment, bool cut,
+                                          struct tg_packet *out)
+{
+    struct tg_rd r = tg_rd_of(segment);
+    return decode_transport(&r, proto, cut, out, 0);
 }
 
 bool tg_decode_supports(int dlt)

@@ -41,6 +41,7 @@ struct tg_fragment {
     uint8_t protocol;    /* upper-layer protocol */
     struct tg_view data; /* fragment payload */
     struct tg_view ip_header; /* the header to rebuild a whole packet (IPv4) */
+    bool cut;            /* the snaplen cut this fragment: unusable */
 };
 
 struct tg_packet {
@@ -65,6 +66,12 @@ enum tg_decode_result tg_decode(int dlt, struct tg_view frame, uint32_t wire_len
 
 /* Decodes an IP packet (v4 or v6, by its first nibble), e.g. a reassembled one. */
 enum tg_decode_result tg_decode_ip(struct tg_view ip, bool cut, struct tg_packet *out);
+
+/* Decodes a transport segment of protocol `proto` (e.g. a reassembled
+ * datagram's payload) into out, whose ip_version, src, dst and VLANs the
+ * caller has already set. */
+enum tg_decode_result tg_decode_transport(uint8_t proto, struct tg_view segment, bool cut,
+                                          struct tg_packet *out);
 
 /* True when tg_decode knows the link type. */
 bool tg_decode_supports(int dlt);

@@ -272,9 +272,9 @@ static void add_cert(cJSON *a, const struct tg_x509_summary *x)
         cJSON_AddStringToObject(c, "issuer", x->issuer);
         cJSON_AddStringToObject(c, "serial", x->serial);
         if (x->not_before[0])
-            cJSON_AddStringToObject(c, "not_before", x->not_before);
+            add_time(c, "not_before", (int64_t)x->not_before_t * 1000000);
         if (x->not_after[0])
-            cJSON_AddStringToObject(c, "not_after", x->not_after);
+            add_time(c, "not_after", (int64_t)x->not_after_t * 1000000);
         if (x->n_san_dns) {
             cJSON *d = cJSON_AddArrayToObject(c, "san_dns");
             for (size_t i = 0; i < x->n_san_dns; i++)
@@ -338,6 +338,12 @@ static enum tg_kex session_kex(const struct tg_session *s)
     return s->have_sh ? tg_cipher_kex(s->sh.cipher_suite) : TG_KEX_UNKNOWN;
 }
 
+static void add_kex(cJSON *o, enum tg_kex kex)
+{
+    if (kex != TG_KEX_UNKNOWN)
+        cJSON_AddStringToObject(o, "kex", tg_cipher_kex_name(kex));
+}
+
 /* Adds server_key_exchange; returns the named group it carries, or 0. */
 static uint16_t add_ske(cJSON *o, struct tg_session *s)
 {
@@ -350,7 +356,7 @@ static uint16_t add_ske(cJSON *o, struct tg_session *s)
         return 0;
     }
     cJSON *c = cJSON_AddObjectToObject(o, "server_key_exchange");
-    cJSON_AddStringToObject(c, "kex", tg_cipher_kex_name(kex));
+    add_kex(c, kex);
     uint16_t group = 0;
     if (ske.params == TG_SKE_ECDH && ske.curve_type == TG_EC_NAMED_CURVE) {
         group = ske.group;
@@ -377,7 +383,7 @@ static void add_cke(cJSON *o, struct tg_session *s)
         return;
     }
     cJSON *c = cJSON_AddObjectToObject(o, "client_key_exchange");
-    cJSON_AddStringToObject(c, "kex", tg_cipher_kex_name(kex));
+    add_kex(c, kex);
     cJSON_AddNumberToObject(c, "length", (double)cke.key.len);
 }
 
@@ -400,8 +406,18 @@ static void add_cert_request(cJSON *o, struct tg_session *s)
     }
     if (cr.has_signature_algorithms)
         add_u16_names(c, "signature_algorithms", cr.signature_algorithms, tg_name_sigscheme);
-    if (cr.has_certificate_authorities)
-        cJSON_AddNumberToObject(c, "ca_count", (double)cr.n_certificate_authorities);
+    if (cr.has_certificate_authorities) {
+        cJSON *a = cJSON_AddArrayToObject(c, "ca_names");
+        struct tg_rd list = tg_rd_of(cr.certificate_authorities);
+        struct tg_view dn;
+        char text[TG_X509_NAME_MAX];
+        while (tg_ca_name_next(&list, &dn)) {
+            if (tg_x509_name_text(dn, text, sizeof text))
+                cJSON_AddItemToArray(a, cJSON_CreateString(text));
+            else
+                tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE_REQUEST);
+        }
+    }
 }
 
 static void add_cert_verify(cJSON *o, struct tg_session *s)
@@ -485,7 +501,8 @@ static void add_alerts(cJSON *o, const struct tg_session *s)
             cJSON_AddBoolToObject(m, "encrypted", true);
         } else {
             const char *level = tg_alert_level_name(e->level);
-            add_named(m, "level", level, e->level);
+            if (level) /* the session notes any other level as malformed */
+                cJSON_AddStringToObject(m, "level", level);
             add_named(m, "description", tg_name_alert(e->description), e->description);
         }
         add_time(m, "ts", e->ts);
@@ -585,7 +602,8 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
     if (s->have_sh || s->have_hrr)
         cJSON_AddBoolToObject(o, "hello_retry_request", s->have_hrr);
     if (s->have_ch2)
-        add_client_hello(o, "retry_client_hello", &s->ch2, 0, s->ch2_length);
+        add_client_hello(o, "retry_client_hello", &s->ch2, s->ch2_record_version,
+                         s->ch2_length);
     uint16_t group = add_ske(o, s);
     if (s->have_sh && tg_version_is_tls13(s->version) && s->sh.has_key_share)
         group = s->sh.key_share_group;

@@ -95,7 +95,7 @@ const char *tg_session_state(const struct tg_session *s)
 static struct tg_event *add_event(struct tg_session *s, int dir, enum tg_event_kind kind,
                                   uint8_t hs_type, size_t length, int64_t ts)
 {
-    if (tg_session_handshake_over(s) && kind != TG_EV_ALERT)
+    if (tg_session_handshake_over(s))
         return NULL; /* `messages` ends with the handshake */
     if (s->n_events >= TG_MAX_MESSAGES) {
         tg_session_error(s, TG_ERR_TOO_MANY_MESSAGES);
@@ -166,6 +166,7 @@ static void client_hello(struct tg_session *s, int dir, struct tg_view body, int
     } else if (s->have_hrr && !s->have_ch2 && !s->have_sh) {
         ch = &s->ch2;
         s->have_ch2 = true;
+        s->ch2_record_version = s->tls[dir].version;
         s->ch2_length = (uint32_t)body.len;
     } else {
         tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);

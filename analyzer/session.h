@@ -77,6 +77,7 @@ struct tg_session {
     bool saw_hello;               /* a ClientHello or ServerHello was framed */
     bool have_ch, have_ch2, have_sh, have_hrr;
     uint32_t ch_length, ch2_length, sh_length;
+    uint16_t ch2_record_version;
     uint16_t version;             /* negotiated, 0 until a ServerHello */
 
     struct tg_chain server_chain, client_chain;

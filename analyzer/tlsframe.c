@@ -302,6 +302,7 @@ static void start_record(struct tg_session *s, int dir, struct tg_rd hdr, int64_
     if (!d->started)
         d->first_version = (uint16_t)(major << 8 | minor);
     d->started = true;
+    d->version = (uint16_t)(major << 8 | minor);
     d->type = type;
     d->body_len = len;
     d->body_left = len;

@@ -46,6 +46,7 @@ struct tg_tls_dir {
     bool started;         /* a first record was read */
     bool sslv2;           /* this side speaks SSLv2 records */
     uint16_t first_version; /* record version of the first record */
+    uint16_t version;     /* record version of the current record */
     /* handshake message reassembly across records */
     uint8_t hs_hdr[4];
     uint8_t hs_hdr_have;

@@ -241,6 +241,26 @@ static void name_text(const X509_NAME *name, char *dst, size_t cap, unsigned bit
         out->truncated |= bit;
 }
 
+bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap)
+{
+    if (cap == 0)
+        return false;
+    dst[0] = '\0';
+    if (der.len == 0 || der.len > LONG_MAX)
+        return false;
+    const unsigned char *p = der.p;
+    X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)der.len);
+    if (!name)
+        return false;
+    bool cut = false;
+    bool ok = print_name(name, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB, dst, cap, &cut) ||
+              print_name(name, XN_FLAG_RFC2253, dst, cap, &cut);
+    X509_NAME_free(name);
+    if (!ok)
+        dst[0] = '\0';
+    return ok;
+}
+
 static void serial_text(const ASN1_INTEGER *sn, struct tg_x509_summary *out)
 {
     char *dst = out->serial;

@@ -73,6 +73,10 @@ void tg_x509_summarize(struct tg_view der, struct tg_x509_summary *out);
  * GeneralizedTime "YYYYMMDDHHMMSSZ", or RFC 3339 "YYYY-MM-DDTHH:MM:SSZ".
  * Plain arithmetic: no time zone, locale or OpenSSL state is consulted.
  */
+/* A DER DistinguishedName (as in a CertificateRequest) as RFC 4514 text;
+ * false (and "") when it does not parse. */
+bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap);
+
 bool tg_x509_parse_time(const char *text, time_t *out);
 
 /* Digests of a view, as raw bytes; false if the digest is unavailable. */

@@ -277,7 +277,29 @@ static enum tg_status parse_draft(struct tg_rd *r, uint16_t version, struct tg_s
     return read_extensions(r, out);
 }
 
+static enum tg_status parse_final(struct tg_view body, struct tg_server_hello *out);
+
+/*
+ * RFC 8446 fixes legacy_version at 0x0303; early TLS 1.3 servers sent 0x0304
+ * in the draft layout instead. Such a hello is read in the final layout
+ * first and, if that fails, in the draft layout.
+ */
 enum tg_status tg_server_hello_parse(struct tg_view body, struct tg_server_hello *out)
+{
+    enum tg_status st = parse_final(body, out);
+    struct tg_rd r = tg_rd_of(body);
+    if (st == TG_OK || tg_rd_u16(&r) != 0x0304)
+        return st;
+    struct tg_server_hello draft;
+    memset(&draft, 0, sizeof draft);
+    if (parse_draft(&r, 0x0304, &draft) == TG_OK && !draft.problems) {
+        *out = draft;
+        return TG_OK;
+    }
+    return st;
+}
+
+static enum tg_status parse_final(struct tg_view body, struct tg_server_hello *out)
 {
     memset(out, 0, sizeof *out);
     struct tg_rd r = tg_rd_of(body);

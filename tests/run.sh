@@ -1,0 +1,56 @@
+#!/bin/bash
+# tests/run.sh - every test of tlsglass, as `make test` runs it (the
+# Makefile builds the sanitizer binaries first). Prints each stage and a
+# closing "N passed, M failed" line over all stages; exits non-zero if any
+# stage failed.
+set -u
+cd "$(dirname "$0")/.."
+TOOL=build/asan/tlsglass
+SHARED=../shared/captures
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+
+passed=0
+failed=0
+stage() { # name command...: runs a stage, counts it
+    local name=$1
+    shift
+    echo "== $name"
+    if "$@"; then
+        passed=$((passed + 1))
+    else
+        echo "!! stage failed: $name"
+        failed=$((failed + 1))
+    fi
+}
+
+runnable() { [ -f "$1" ] && [ -x "$1" ] && case "$1" in *.o | *.d) false ;; esac; }
+for t in build/asan/tests/test_*; do
+    runnable "$t" && stage "unit $(basename "$t")" "$t"
+done
+for t in build/asan/fuzz/fuzz_*; do
+    runnable "$t" || continue
+    n=$(basename "$t")
+    stage "replay $n" "$t" "fuzz/corpus/$n" "fuzz/regressions/$n"
+done
+stage "scenarios (captures/)" python3 tests/scenarios.py "$TOOL" captures
+stage "tshark agreement (captures/)" python3 tests/conformance.py "$TOOL" captures
+
+records=$(mktemp)
+trap 'rm -f "$records"' EXIT
+for f in captures/*.pcap captures/*.pcapng; do
+    "$TOOL" -r "$f" 2>/dev/null
+done >"$records"
+if [ -d "$SHARED" ]; then
+    stage "conformance ($SHARED)" python3 tests/conformance.py "$TOOL" "$SHARED"
+    tail -n +2 "$SHARED/index.tsv" | cut -f1 | while read -r f; do
+        "$TOOL" -r "$SHARED/$f" 2>/dev/null
+    done >>"$records"
+else
+    echo "== conformance: $SHARED not found, skipped (CI has it)"
+fi
+stage "schema ($(wc -l <"$records") records)" \
+    python3 tests/validate_records.py docs/session-v1.schema.json "$records"
+
+echo "tests: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
