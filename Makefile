@@ -25,6 +25,7 @@ UNITS    := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/%.c=build/asan/fuzz/%)
 
 .PHONY: all test unit replay asan bench fuzz lint clean
+.SECONDARY:
 all: build/tlsglass
 
 build/tlsglass: $(REL_OBJ) build/rel/analyzer/main.o

@@ -92,8 +92,8 @@ static enum tg_capture_result read_packets(struct tg_analyzer *a, pcap_t *p, con
     uint64_t n = 0;
     struct pcap_pkthdr *h;
     const u_char *data;
-    int rc;
-    while ((rc = pcap_next_ex(p, &h, &data)) == 1) {
+    int rc = 0;
+    while (!a->report->failed && (rc = pcap_next_ex(p, &h, &data)) == 1) {
         tg_log_where(path, ++n);
         int64_t ts = (int64_t)h->ts.tv_sec * 1000000 + (int64_t)h->ts.tv_usec;
         struct tg_view frame = {data, h->caplen};
@@ -104,6 +104,7 @@ static enum tg_capture_result read_packets(struct tg_analyzer *a, pcap_t *p, con
     if (rc == PCAP_ERROR) {
         tg_log_where(path, n + 1);
         tg_log_input("capture file damaged, reading stops here: %s", pcap_geterr(p));
+        tg_flows_note_damage(&a->flows);
         return TG_CAP_DAMAGED;
     }
     return TG_CAP_OK; /* PCAP_ERROR_EOF (-2) */

@@ -154,16 +154,21 @@ static void unhash(struct tg_flows *t, struct tg_flow *f)
 /* ------------------------------------------------------ reassembly sinks */
 
 struct feed_ctx {
+    struct tg_flows *table;
     struct tg_flow *flow;
     int dir;
     int64_t ts;
 };
 
+static void detect(struct feed_ctx *c, struct tg_view data);
+
 static void on_data(void *ctx, const uint8_t *p, size_t n)
 {
     struct feed_ctx *c = ctx;
     struct tg_view v = {p, n};
-    if (c->flow->sess)
+    if (c->flow->kind == TG_FLOW_UNKNOWN)
+        detect(c, v);
+    else if (c->flow->sess)
         tg_tls_feed(c->flow->sess, c->dir, v, c->ts);
 }
 
@@ -188,7 +193,7 @@ static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why
 {
     if (f->kind == TG_FLOW_TLS) {
         for (int d = 0; d < 2; d++) {
-            struct feed_ctx c = {f, d, f->ts_last};
+            struct feed_ctx c = {t, f, d, f->ts_last};
             struct tg_reasm_sink sink = make_sink(&c);
             tg_reasm_flush(&f->rs[d], &t->lim, &sink);
         }
@@ -221,6 +226,15 @@ void tg_flows_end_all(struct tg_flows *t)
         end_flow(t, t->closing.head, TG_END_INPUT);
     while (t->open.head)
         end_flow(t, t->open.head, TG_END_INPUT);
+}
+
+void tg_flows_note_damage(struct tg_flows *t)
+{
+    struct tg_flow_list *lists[2] = {&t->open, &t->closing};
+    for (int i = 0; i < 2; i++)
+        for (struct tg_flow *f = lists[i]->head; f; f = f->next)
+            if (f->sess)
+                tg_session_error(f->sess, TG_ERR_DAMAGED_INPUT);
 }
 
 void tg_flows_free(struct tg_flows *t)
@@ -277,24 +291,15 @@ static bool is_reuse(const struct tg_flow *f, int dir, const struct tg_packet *p
 }
 
 /*
- * Until a flow shows TLS, each segment with payload (either side) is looked
- * at: a TLS hello at the start of a segment makes the flow TLS, also after
- * cleartext (STARTTLS, HTTP CONNECT, SOCKS, PostgreSQL SSLRequest...). After
- * TG_FLOW_PROBE_SEGMENTS segments without one, the flow is left alone.
+ * Until a flow shows TLS, the in-order data of each side is looked at: a TLS
+ * hello at the start of a side's stream, or at the start of a later delivery
+ * (TLS after cleartext: STARTTLS, HTTP CONNECT, SOCKS, PostgreSQL's
+ * SSLRequest...), makes the flow TLS. The first bytes of a side are gathered
+ * until they can be judged, however the sender cut them. After
+ * TG_FLOW_PROBE_SEGMENTS deliveries without a hello the flow is left alone.
  */
-static void classify(struct tg_flows *t, struct tg_flow *f, struct tg_view payload)
+static void become_tls(struct tg_flows *t, struct tg_flow *f)
 {
-    enum tg_looks looks = tg_tls_looks_like(payload);
-    bool first = f->probed == 0;
-    if (looks == TG_LOOKS_NOT_TLS || (looks == TG_LOOKS_MORE && !first)) {
-        if (++f->probed >= TG_FLOW_PROBE_SEGMENTS) {
-            f->kind = TG_FLOW_NOT_TLS;
-            t->stats.not_tls++;
-            tg_reasm_stop(&f->rs[0], &t->lim);
-            tg_reasm_stop(&f->rs[1], &t->lim);
-        }
-        return;
-    }
     f->sess = tg_session_new();
     if (!f->sess) {
         f->kind = TG_FLOW_NOT_TLS;
@@ -302,17 +307,59 @@ static void classify(struct tg_flows *t, struct tg_flow *f, struct tg_view paylo
     }
     f->kind = TG_FLOW_TLS;
     t->stats.tls++;
-    if (!first) {
-        /* TLS after cleartext: both streams start afresh at their next data,
-         * this side at this segment. */
-        f->upgraded = true;
-        for (int d = 0; d < 2; d++) {
-            tg_reasm_free(&f->rs[d], &t->lim);
-            tg_reasm_init(&f->rs[d]);
-        }
-    } else if (f->midstream) {
+    if (f->midstream)
         tg_session_error(f->sess, TG_ERR_MIDSTREAM);
+}
+
+static void give_up(struct tg_flows *t, struct tg_flow *f)
+{
+    f->kind = TG_FLOW_NOT_TLS;
+    t->stats.not_tls++;
+    tg_reasm_stop(&f->rs[0], &t->lim);
+    tg_reasm_stop(&f->rs[1], &t->lim);
+}
+
+/* Gathers a side's first bytes; true (with *judged) when they can be judged. */
+static bool stream_start(struct tg_flow *f, int d, struct tg_view *data, struct tg_view *judged)
+{
+    struct tg_rd r = tg_rd_of(*data);
+    size_t room = sizeof f->start[d] - f->start_len[d];
+    struct tg_view take = tg_rd_bytes(&r, tg_rd_left(&r) < room ? tg_rd_left(&r) : room);
+    memcpy(f->start[d] + f->start_len[d], take.p, take.len);
+    f->start_len[d] = (uint8_t)(f->start_len[d] + take.len);
+    judged->p = f->start[d];
+    judged->len = f->start_len[d];
+    *data = tg_rd_rest(&r);
+    return tg_tls_looks_like(*judged) != TG_LOOKS_MORE || f->start_len[d] == sizeof f->start[d];
+}
+
+static void detect(struct feed_ctx *c, struct tg_view data)
+{
+    struct tg_flow *f = c->flow;
+    int d = c->dir;
+    if (!f->started[d]) {
+        struct tg_view head;
+        if (!stream_start(f, d, &data, &head))
+            return; /* too few bytes yet to tell */
+        f->started[d] = true;
+        if (tg_tls_looks_like(head) == TG_LOOKS_TLS) {
+            become_tls(c->table, f);
+            if (f->sess) {
+                tg_tls_feed(f->sess, d, head, c->ts);
+                tg_tls_feed(f->sess, d, data, c->ts);
+            }
+            return;
+        }
+    } else if (tg_tls_looks_like(data) == TG_LOOKS_TLS) {
+        become_tls(c->table, f);
+        if (f->sess) {
+            f->upgraded = true;
+            tg_tls_feed(f->sess, d, data, c->ts);
+        }
+        return;
     }
+    if (++f->probed >= TG_FLOW_PROBE_SEGMENTS)
+        give_up(c->table, f);
 }
 
 static void on_syn(struct tg_flow *f, int dir, const struct tg_packet *p)
@@ -344,9 +391,9 @@ static void on_fin_rst(struct tg_flows *t, struct tg_flow *f, int dir, const str
 static void reassemble(struct tg_flows *t, struct tg_flow *f, int dir, const struct tg_packet *p,
                        int64_t ts)
 {
-    if (p->payload_cut)
+    if (p->payload_cut && f->sess)
         tg_session_error(f->sess, TG_ERR_TRUNCATED_CAPTURE);
-    struct feed_ctx c = {f, dir, ts};
+    struct feed_ctx c = {t, f, dir, ts};
     struct tg_reasm_sink sink = make_sink(&c);
     bool fin = (p->flags & (TG_TCP_FIN | TG_TCP_RST)) != 0;
     uint32_t seq = p->seq + ((p->flags & TG_TCP_SYN) ? 1u : 0u); /* data after a SYN */
@@ -359,10 +406,11 @@ static void reassemble(struct tg_flows *t, struct tg_flow *f, int dir, const str
         tg_reasm_free(rs, &t->lim);
         tg_reasm_init(rs);
     }
-    if (tg_reasm_segment(&f->rs[dir], &t->lim, seq, p->payload, fin, &sink) != TG_OK)
+    if (tg_reasm_segment(&f->rs[dir], &t->lim, seq, p->payload, fin, &sink) != TG_OK &&
+        f->sess)
         tg_session_error(f->sess, TG_ERR_REASSEMBLY_LIMIT);
     if (p->flags & TG_TCP_ACK) {
-        struct feed_ctx pc = {f, 1 - dir, ts};
+        struct feed_ctx pc = {t, f, 1 - dir, ts};
         struct tg_reasm_sink psink = make_sink(&pc);
         tg_reasm_ack(&f->rs[1 - dir], &t->lim, p->ack, &psink);
     }
@@ -395,9 +443,7 @@ void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts)
 
     if (p->flags & TG_TCP_SYN)
         on_syn(f, dir, p);
-    if (f->kind == TG_FLOW_UNKNOWN && p->payload.len > 0)
-        classify(t, f, p->payload);
-    if (f->kind == TG_FLOW_TLS)
+    if (f->kind != TG_FLOW_NOT_TLS)
         reassemble(t, f, dir, p, ts);
     on_fin_rst(t, f, dir, p, ts);
 }

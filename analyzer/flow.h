@@ -44,7 +44,10 @@ struct tg_flow {
     bool midstream;             /* the first packet was not a SYN */
     bool cut;                   /* some packet lost bytes to the snaplen */
     bool upgraded;              /* TLS began after cleartext (STARTTLS...) */
-    uint8_t probed;             /* segments looked at for TLS so far */
+    uint8_t probed;             /* deliveries looked at for TLS so far */
+    bool started[2];            /* a side's first bytes were judged */
+    uint8_t start_len[2];
+    uint8_t start[2][6];        /* a side's first bytes, until judged */
     uint16_t vlan[TG_MAX_VLANS];
     uint16_t port[2];
     uint8_t addr[2][16];
@@ -93,6 +96,9 @@ void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts);
 
 /* Ends the flows idle or closing as of time `now`. */
 void tg_flows_expire(struct tg_flows *t, int64_t now);
+
+/* The input broke off: every open session gets `damaged_input`. */
+void tg_flows_note_damage(struct tg_flows *t);
 
 /* Ends every flow (end of input). */
 void tg_flows_end_all(struct tg_flows *t);

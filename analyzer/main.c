@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -204,7 +205,7 @@ static int run(struct options *o)
         return EXIT_RESOURCE;
     }
     int status = 0;
-    for (size_t i = 0; i < o->n_inputs; i++) {
+    for (size_t i = 0; i < o->n_inputs && !report.failed; i++) {
         enum tg_capture_result r = tg_capture_file(&a, o->inputs[i], o->filter);
         if (r == TG_CAP_UNREADABLE || r == TG_CAP_BAD_FILTER)
             status = status == EXIT_RESOURCE ? status : EXIT_INPUT;
@@ -228,6 +229,8 @@ static int run(struct options *o)
 int main(int argc, char **argv)
 {
     struct options o = {0};
+    /* A closed output pipe shows as EPIPE on write, handled in run(). */
+    signal(SIGPIPE, SIG_IGN);
     tg_config_defaults(&o.cfg);
     o.inputs = calloc((size_t)argc, sizeof *o.inputs);
     if (!o.inputs)

@@ -33,6 +33,7 @@ for t in build/asan/fuzz/fuzz_*; do
     n=$(basename "$t")
     stage "replay $n" "$t" "fuzz/corpus/$n" "fuzz/regressions/$n"
 done
+stage "command line" tests/cli.sh "$TOOL"
 stage "scenarios (captures/)" python3 tests/scenarios.py "$TOOL" captures
 stage "tshark agreement (captures/)" python3 tests/conformance.py "$TOOL" captures
 

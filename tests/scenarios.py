@@ -175,8 +175,10 @@ SCENARIOS = {
                           "cipher": "TLS_RSA_WITH_AES_128_CBC_SHA",
                           "messages.types": ["client_hello", "server_hello", "certificate",
                                              "server_hello_done", "alert", "alert"]}],
-    "truncated.pcap": [{"state": "incomplete", "client_hello.sni": NAME}],
-    "corrupt.pcap": [{"state": "incomplete", "client_hello.sni": NAME}],
+    "truncated.pcap": [{"state": "incomplete", "client_hello.sni": NAME,
+                        "errors": ["damaged_input"]}],
+    "corrupt.pcap": [{"state": "incomplete", "client_hello.sni": NAME,
+                      "errors": ["damaged_input"]}],
 }
 
 MISSING = object()

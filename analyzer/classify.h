@@ -1,0 +1,79 @@
+/*
+ * classify.h - application classification by nDPI (Debian 12's libndpi 4.2),
+ * the only part of tlsglass that sees nDPI. Callers hold opaque pointers.
+ *
+ * One detection module per run (about 9 MB, built once). A flow gets an
+ * nDPI flow state when it turns out to be TLS; the flow table feeds it the
+ * flow's IP packets, from the IP header on, until tg_ndpi_feed says nDPI has
+ * decided (the application is known and nDPI wants no more packets, e.g. the
+ * server certificate was seen), or until TG_NDPI_MAX_PACKETS packets. It
+ * then copies the verdict out with tg_ndpi_result and frees the state.
+ * A flow that ends undecided gets tg_ndpi_result too: nDPI then gives up and
+ * guesses, as ndpiReader does at the end of a capture.
+ */
+#ifndef TG_CLASSIFY_H
+#define TG_CLASSIFY_H
+
+#include "../dissectors/reader.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Packets fed to one flow before nDPI is made to decide. ndpiReader allows
+ * 80 TCP packets from the SYN on; feeding starts at the first TLS hello, and
+ * nDPI 4.2 is done with a TLS flow after the server's certificate. */
+#define TG_NDPI_MAX_PACKETS 32u
+
+/* Room for "master.app" such as "TLS.Google": nDPI 4.2's longest protocol
+ * name has 20 characters, so a pair takes at most 42 bytes. */
+#define TG_NDPI_NAME_CAP 48u
+
+struct tg_ndpi;      /* the detection module */
+struct tg_ndpi_flow; /* one flow's detection state */
+
+/* nDPI's verdict on a flow, kept after its state is freed. */
+struct tg_ndpi_result {
+    char app[TG_NDPI_NAME_CAP]; /* as ndpiReader prints it: "TLS.Google", "TLS" */
+    uint64_t risks;             /* bit n set: nDPI risk n (see tg_ndpi_risk_next) */
+    bool done;                  /* filled by tg_ndpi_result */
+};
+
+/* NULL when nDPI cannot be set up (out of memory). */
+struct tg_ndpi *tg_ndpi_new(void);
+void tg_ndpi_free(struct tg_ndpi *m);
+
+/* A zeroed flow state (a few hundred bytes), or NULL when out of memory. */
+struct tg_ndpi_flow *tg_ndpi_flow_new(struct tg_ndpi *m);
+
+/* Frees the state and what nDPI allocated for it; NULL is fine. */
+void tg_ndpi_flow_free(struct tg_ndpi_flow *f);
+
+/*
+ * One packet of the flow, either direction, as an IPv4 or IPv6 packet from
+ * its header on (not a fragment; the view may end early if the snaplen cut
+ * it). Time in microseconds. True once nDPI has decided: stop feeding and
+ * take the result. An empty or oversized view is ignored.
+ */
+bool tg_ndpi_feed(struct tg_ndpi *m, struct tg_ndpi_flow *f, struct tg_view ip, int64_t ts_us);
+
+/* The verdict so far: if nDPI has not decided, it gives up now and guesses
+ * (by port and address). Call at most once per flow, then free the flow. */
+void tg_ndpi_result(struct tg_ndpi *m, struct tg_ndpi_flow *f, struct tg_ndpi_result *out);
+
+/*
+ * Iterates over a risk bit set: returns the name of the lowest risk in
+ * *risks and clears it, NULL when none is left. Names are nDPI's own risk
+ * identifiers in lower case without their NDPI_ prefix, e.g.
+ * "tls_selfsigned_certificate" for NDPI_TLS_SELFSIGNED_CERTIFICATE. Bits
+ * this build of nDPI has no risk for (it never sets them) are skipped.
+ */
+const char *tg_ndpi_risk_next(uint64_t *risks);
+
+/* The name of risk bit n, NULL when this build of nDPI has none. */
+const char *tg_ndpi_risk_name(unsigned n);
+
+/* bytes of one flow state (what tg_ndpi_flow_new allocates) */
+size_t tg_ndpi_flow_size(void);
+
+#endif
