@@ -78,6 +78,25 @@ replay: $(REPLAYS)
 	@set -e; for t in $(REPLAYS); do n=$$(basename $$t); \
 	  echo "== replay $$n"; $$t fuzz/corpus/$$n fuzz/regressions/$$n; done
 
+# libFuzzer builds (clang), each target run for FUZZ_SECONDS on its corpus;
+# a crash input is left in fuzz/regressions/<target>/ to be kept.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 $(PKG_CFLAGS) -fsanitize=fuzzer,address,undefined
+FUZZ_BINS := $(FUZZ_SRC:fuzz/%.c=build/fuzz/%)
+
+build/fuzz/%: fuzz/%.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZ    $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+fuzz: $(FUZZ_BINS)
+	@set -e; for t in $(FUZZ_BINS); do n=$$(basename $$t); \
+	  mkdir -p fuzz/corpus/$$n fuzz/regressions/$$n; \
+	  echo "== fuzz $$n for $(FUZZ_SECONDS) s"; \
+	  $$t -max_total_time=$(FUZZ_SECONDS) -artifact_prefix=fuzz/regressions/$$n/ \
+	      fuzz/corpus/$$n 2>&1 | tail -3; done
+
 bench: build/tlsglass
 	bench/run.sh build/tlsglass
 

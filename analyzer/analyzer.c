@@ -15,13 +15,23 @@ void tg_config_defaults(struct tg_config *c)
     c->close_delay_us = TG_FLOW_DEFAULT_CLOSE_US;
     c->reasm_dir_bytes = TG_REASM_DEFAULT_DIR_BYTES;
     c->reasm_total_bytes = TG_REASM_DEFAULT_TOTAL_BYTES;
+    c->emit_handshake = false;
+    c->no_ndpi = false;
+    c->ca_file = NULL;
+    c->ca_path = NULL;
 }
 
 static void on_flow_end(void *ctx, struct tg_flow *f, enum tg_flow_end why)
 {
     struct tg_analyzer *a = ctx;
     (void)why;
-    tg_report_session(a->report, f);
+    tg_report_session(a->report, f, f->handshake_told);
+}
+
+static void on_handshake(void *ctx, struct tg_flow *f)
+{
+    struct tg_analyzer *a = ctx;
+    tg_report_session(a->report, f, false);
 }
 
 enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *cfg,
@@ -37,6 +47,8 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
         tg_flows_free(&a->flows);
         return st;
     }
+    if (cfg->emit_handshake)
+        a->flows.on_handshake = on_handshake;
     a->flows.idle_us = cfg->idle_timeout_us;
     a->flows.close_us = cfg->close_delay_us;
     a->flows.lim.max_dir_bytes = cfg->reasm_dir_bytes;

@@ -17,6 +17,10 @@ struct tg_config {
     int64_t close_delay_us;
     size_t reasm_dir_bytes;
     size_t reasm_total_bytes;
+    bool emit_handshake; /* a record at the handshake's end, then an update */
+    bool no_ndpi;        /* skip nDPI classification */
+    const char *ca_file; /* trust store for chain validation (NULL: system's) */
+    const char *ca_path;
 };
 
 void tg_config_defaults(struct tg_config *c);

@@ -89,7 +89,7 @@ static void put_dec(struct sink *s, unsigned v)
 static void put_hex4(struct sink *s, uint16_t v)
 {
     for (unsigned shift = 16; shift > 0; shift -= 4)
-        put(s, hex_digits[(v >> (shift - 4)) & 0xfu]);
+        put(s, hex_digits[((unsigned)v >> (shift - 4)) & 0xfu]);
 }
 
 /* One list item, after `sep` unless it is the first; counts it. */
@@ -143,8 +143,9 @@ static void put_u8_list(struct sink *s, struct tg_view list)
 static void hex_of(const uint8_t *bytes, size_t n, char *out)
 {
     for (size_t i = 0; i < n; i++) {
-        out[2 * i] = hex_digits[bytes[i] >> 4];
-        out[2 * i + 1] = hex_digits[bytes[i] & 0xfu];
+        unsigned byte = bytes[i];
+        out[2 * i] = hex_digits[byte >> 4];
+        out[2 * i + 1] = hex_digits[byte & 0xfu];
     }
 }
 
@@ -350,8 +351,8 @@ static void put_alpn(struct sink *s, const struct tg_client_hello *ch)
         put(s, (char)first);
         put(s, (char)last);
     } else {
-        put(s, hex_digits[first >> 4]);
-        put(s, hex_digits[last & 0xfu]);
+        put(s, hex_digits[(unsigned)first >> 4]);
+        put(s, hex_digits[(unsigned)last & 0xfu]);
     }
 }
 

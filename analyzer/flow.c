@@ -446,4 +446,9 @@ void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts)
     if (f->kind != TG_FLOW_NOT_TLS)
         reassemble(t, f, dir, p, ts);
     on_fin_rst(t, f, dir, p, ts);
+    if (t->on_handshake && f->sess && !f->handshake_told && f->sess->saw_hello &&
+        tg_session_handshake_over(f->sess)) {
+        f->handshake_told = true;
+        t->on_handshake(t->on_end_ctx, f);
+    }
 }

@@ -44,6 +44,7 @@ struct tg_flow {
     bool midstream;             /* the first packet was not a SYN */
     bool cut;                   /* some packet lost bytes to the snaplen */
     bool upgraded;              /* TLS began after cleartext (STARTTLS...) */
+    bool handshake_told;        /* on_handshake was called */
     uint8_t probed;             /* deliveries looked at for TLS so far */
     bool started[2];            /* a side's first bytes were judged */
     uint8_t start_len[2];
@@ -74,6 +75,9 @@ struct tg_flow_stats {
 /* Called when a flow with a TLS session ends, before it is freed. */
 typedef void (*tg_flow_end_fn)(void *ctx, struct tg_flow *f, enum tg_flow_end why);
 
+/* Called once when a flow's handshake completes or fails, if set. */
+typedef void (*tg_flow_handshake_fn)(void *ctx, struct tg_flow *f);
+
 struct tg_flows {
     struct tg_flow **buckets;
     size_t n_buckets;           /* a power of two */
@@ -85,6 +89,7 @@ struct tg_flows {
     struct tg_flow_stats stats;
     uint64_t serial;
     tg_flow_end_fn on_end;
+    tg_flow_handshake_fn on_handshake; /* optional: live records */
     void *on_end_ctx;
 };
 

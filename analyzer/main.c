@@ -55,6 +55,13 @@ static void usage(FILE *f)
             "                      flow is ended early, with \"evicted\" in its errors\n"
             "  --idle-timeout S    end a flow idle for S seconds (default %lld)\n"
             "  --close-delay S     end a flow S seconds after FIN/RST (default %lld)\n"
+            "  --no-ndpi           do not classify flows with nDPI (no app_protocol)\n"
+            "  --ca-file FILE      trust store for validating server chains (PEM)\n"
+            "  --ca-path DIR       trust store directory (c_rehash layout); the default\n"
+            "                      is the system's store (/etc/ssl/certs)\n"
+            "  --emit=end          one record per session, when it ends (default)\n"
+            "  --emit=handshake    a record when the handshake completes or fails, and\n"
+            "                      a final one with \"update\": true when the flow ends\n"
             "  -h, --help          this text\n"
             "  -V, --version       version and library versions\n"
             "\n"
@@ -107,7 +114,8 @@ static char *read_filter_file(const char *path)
     return buf;
 }
 
-enum { OPT_PRETTY = 256, OPT_MAX_FLOWS, OPT_IDLE, OPT_CLOSE };
+enum { OPT_PRETTY = 256, OPT_MAX_FLOWS, OPT_IDLE, OPT_CLOSE, OPT_EMIT, OPT_NO_NDPI,
+       OPT_CA_FILE, OPT_CA_PATH };
 
 static int parse_long_number(int opt, struct options *o)
 {
@@ -132,6 +140,10 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"max-flows", required_argument, NULL, OPT_MAX_FLOWS},
         {"idle-timeout", required_argument, NULL, OPT_IDLE},
         {"close-delay", required_argument, NULL, OPT_CLOSE},
+        {"emit", required_argument, NULL, OPT_EMIT},
+        {"no-ndpi", no_argument, NULL, OPT_NO_NDPI},
+        {"ca-file", required_argument, NULL, OPT_CA_FILE},
+        {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -151,6 +163,22 @@ static int parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_PRETTY:
             o->pretty = true;
+            break;
+        case OPT_NO_NDPI:
+            o->cfg.no_ndpi = true;
+            break;
+        case OPT_CA_FILE:
+            o->cfg.ca_file = optarg;
+            break;
+        case OPT_CA_PATH:
+            o->cfg.ca_path = optarg;
+            break;
+        case OPT_EMIT:
+            if (strcmp(optarg, "end") != 0 && strcmp(optarg, "handshake") != 0) {
+                tg_log("--emit takes end or handshake, not %s", optarg);
+                return EXIT_USAGE;
+            }
+            o->cfg.emit_handshake = strcmp(optarg, "handshake") == 0;
             break;
         case OPT_MAX_FLOWS:
         case OPT_IDLE:

@@ -675,11 +675,13 @@ static void write_line(struct tg_report *r, cJSON *o)
     r->records++;
 }
 
-void tg_report_session(struct tg_report *r, const struct tg_flow *f)
+void tg_report_session(struct tg_report *r, const struct tg_flow *f, bool update)
 {
     if (!f->sess || !f->sess->saw_hello)
         return; /* no handshake record was ever seen: not a TLS session */
     cJSON *o = build(r, f);
+    if (o && update)
+        cJSON_AddBoolToObject(o, "update", true);
     if (o)
         write_line(r, o);
     cJSON_Delete(o);

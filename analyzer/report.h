@@ -29,8 +29,9 @@ struct tg_report {
 /* Opens the output: path NULL or "-" is stdout. */
 enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty) TG_WARN_UNUSED;
 
-/* Writes the record of the flow's session. */
-void tg_report_session(struct tg_report *r, const struct tg_flow *f);
+/* Writes the record of the flow's session; `update` marks the final record
+ * of a session whose record was already written when its handshake ended. */
+void tg_report_session(struct tg_report *r, const struct tg_flow *f, bool update);
 
 /* Flushes and closes; TG_E_IO when any write failed. */
 enum tg_status tg_report_close(struct tg_report *r) TG_WARN_UNUSED;

@@ -52,6 +52,7 @@ enum {
     EXT_EARLY_DATA = 42,
     EXT_SUPPORTED_VERSIONS = 43,
     EXT_PSK_KEY_EXCHANGE_MODES = 45,
+    EXT_KEY_SHARE_DRAFT = 40, /* key_share in TLS 1.3 drafts before 23 */
     EXT_KEY_SHARE = 51,
     EXT_ENCRYPTED_CLIENT_HELLO = 0xfe0d,
     EXT_RENEGOTIATION_INFO = 0xff01,
@@ -266,6 +267,7 @@ static bool parse_extension(uint16_t type, struct tg_rd *e, struct tg_client_hel
     case EXT_EARLY_DATA:
         ch->early_data = true;
         return ext_empty(e);
+    case EXT_KEY_SHARE_DRAFT:
     case EXT_KEY_SHARE:
         return ext_key_share(e, ch);
     case EXT_ENCRYPTED_CLIENT_HELLO:
@@ -294,6 +296,7 @@ static const uint16_t parsed_types[] = {
     EXT_SUPPORTED_VERSIONS,
     EXT_PSK_KEY_EXCHANGE_MODES,
     EXT_KEY_SHARE,
+    EXT_KEY_SHARE_DRAFT,
     EXT_ENCRYPTED_CLIENT_HELLO,
     EXT_RENEGOTIATION_INFO,
 };

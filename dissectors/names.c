@@ -815,5 +815,8 @@ const struct tg_name *tg_names_table(const char *which, size_t *count)
 
 bool tg_version_is_tls13(uint16_t v)
 {
-    return v == 0x0304 || v == 0xfefc || (v >> 8) == 0x7f;
+    /* 0x7fNN: IETF drafts; 0x7e0N: Google's experiment versions;
+     * 0xfbNN: Facebook's Fizz drafts. */
+    return v == 0x0304 || v == 0xfefc || (v >> 8) == 0x7f || (v >> 8) == 0x7e ||
+           (v >> 8) == 0xfb;
 }

@@ -48,8 +48,8 @@ const char *tg_name_handshake(uint8_t v);
 /* ClientCertificateType registry, e.g. "rsa_sign". */
 const char *tg_name_cert_type(uint8_t v);
 
-/* TLS 1.3 or a draft of it (0x7fNN), or DTLS 1.3: the versions whose
- * handshake is protected after the ServerHello. */
+/* TLS 1.3 or a draft or experiment of it (0x7fNN, 0x7e0N, 0xfbNN), or
+ * DTLS 1.3: the versions whose handshake is protected after the ServerHello. */
 bool tg_version_is_tls13(uint16_t v);
 
 /* RFC 8701 GREASE: 0x0a0a, 0x1a1a, ... 0xfafa. */

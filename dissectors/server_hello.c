@@ -46,6 +46,7 @@ enum {
     EXT_PRE_SHARED_KEY = 41,
     EXT_SUPPORTED_VERSIONS = 43,
     EXT_COOKIE = 44,
+    EXT_KEY_SHARE_DRAFT = 40, /* key_share in TLS 1.3 drafts before 23 */
     EXT_KEY_SHARE = 51,
     EXT_RENEGOTIATION_INFO = 0xff01,
 };
@@ -165,6 +166,7 @@ static bool parse_extension(uint16_t type, struct tg_rd *e, struct tg_server_hel
     switch (type) {
     case EXT_SUPPORTED_VERSIONS:
         return one_u16(e, &sh->selected_version);
+    case EXT_KEY_SHARE_DRAFT:
     case EXT_KEY_SHARE:
         return ext_key_share(e, sh);
     case EXT_PRE_SHARED_KEY:
@@ -185,7 +187,7 @@ static const uint16_t parsed_types[] = {
     EXT_STATUS_REQUEST,   EXT_EC_POINT_FORMATS,       EXT_ALPN,
     EXT_ENCRYPT_THEN_MAC, EXT_EXTENDED_MASTER_SECRET, EXT_SESSION_TICKET,
     EXT_PRE_SHARED_KEY,   EXT_SUPPORTED_VERSIONS,     EXT_COOKIE,
-    EXT_KEY_SHARE,        EXT_RENEGOTIATION_INFO,
+    EXT_KEY_SHARE,        EXT_RENEGOTIATION_INFO, EXT_KEY_SHARE_DRAFT,
 };
 
 static uint32_t parsed_bit(uint16_t type)

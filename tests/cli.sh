@@ -61,6 +61,24 @@ status 0 "$T" -r captures/tls12-openssl.pcap --pretty
 python3 -c 'import json,sys; json.loads(sys.stdin.read())' <"$tmp/out"
 check "--pretty writes valid JSON" $?
 
+# --emit=handshake: a record when each handshake ends, then a final update
+# with the same uid when its flow ends.
+status 0 "$T" -r captures/resumption-ticket12.pcap --emit=handshake
+python3 - "$tmp/out" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+assert len(recs) == 4, len(recs)
+first, final = recs[:2], recs[2:]
+assert [r.get("update") for r in first] == [None, None]
+assert [r.get("update") for r in final] == [True, True]
+assert sorted(r["uid"] for r in first) == sorted(r["uid"] for r in final)
+for a in first:
+    b = next(r for r in final if r["uid"] == a["uid"])
+    assert b["server_bytes"] >= a["server_bytes"] and b["state"] == a["state"]
+PY
+check "--emit=handshake writes a record and its update" $?
+status 1 "$T" -r captures/tls12-openssl.pcap --emit=sometimes
+
 # Exit status.
 status 1 "$T"
 status 1 "$T" --no-such-option -r captures/tls12-openssl.pcap

@@ -31,7 +31,9 @@ done
 for t in build/asan/fuzz/fuzz_*; do
     runnable "$t" || continue
     n=$(basename "$t")
-    stage "replay $n" "$t" "fuzz/corpus/$n" "fuzz/regressions/$n"
+    extra=()
+    [ "$n" = fuzz_pipeline ] && extra=(captures) # our captures seed the pipeline
+    stage "replay $n" "$t" "fuzz/corpus/$n" "fuzz/regressions/$n" "${extra[@]}"
 done
 stage "command line" tests/cli.sh "$TOOL"
 stage "scenarios (captures/)" python3 tests/scenarios.py "$TOOL" captures
@@ -44,6 +46,7 @@ for f in captures/*.pcap captures/*.pcapng; do
 done >"$records"
 if [ -d "$SHARED" ]; then
     stage "conformance ($SHARED)" python3 tests/conformance.py "$TOOL" "$SHARED"
+    stage "zeek ssl.log baselines" python3 tests/zeek_check.py "$TOOL" "$SHARED"
     tail -n +2 "$SHARED/index.tsv" | cut -f1 | while read -r f; do
         "$TOOL" -r "$SHARED/$f" 2>/dev/null
     done >>"$records"
