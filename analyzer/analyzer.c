@@ -19,6 +19,7 @@ void tg_config_defaults(struct tg_config *c)
     c->no_ndpi = false;
     c->ca_file = NULL;
     c->ca_path = NULL;
+    c->validator = NULL;
 }
 
 static void on_flow_end(void *ctx, struct tg_flow *f, enum tg_flow_end why)
@@ -39,6 +40,7 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
 {
     memset(a, 0, sizeof *a);
     a->report = report;
+    report->validator = cfg->validator;
     enum tg_status st = tg_flows_init(&a->flows, cfg->max_flows, on_flow_end, a);
     if (st != TG_OK)
         return st;

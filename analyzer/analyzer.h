@@ -7,6 +7,7 @@
 
 #include "flow.h"
 #include "ipfrag.h"
+#include "validate.h"
 #include "report.h"
 
 #include <stdint.h>
@@ -21,6 +22,7 @@ struct tg_config {
     bool no_ndpi;        /* skip nDPI classification */
     const char *ca_file; /* trust store for chain validation (NULL: system's) */
     const char *ca_path;
+    struct tg_validator *validator; /* made from ca_file/ca_path by main() */
 };
 
 void tg_config_defaults(struct tg_config *c);

@@ -17,7 +17,9 @@
 #include "../dissectors/server_key_exchange.h"
 #include "../dissectors/u16list.h"
 #include "log.h"
+#include "risks.h"
 #include "session.h"
+#include "validate.h"
 #include "x509.h"
 
 #include <arpa/inet.h>
@@ -33,14 +35,9 @@ enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty
 {
     memset(r, 0, sizeof *r);
     r->pretty = pretty;
-    if (!path || strcmp(path, "-") == 0) {
-        r->out = stdout;
-    } else {
-        r->out = fopen(path, "w");
-        if (!r->out)
-            return TG_E_IO;
-        r->own_file = true;
-    }
+    enum tg_status st = tg_output_open(&r->out, path, false);
+    if (st != TG_OK)
+        return st;
     r->cap = TG_REPORT_INITIAL_BUF;
     r->buf = malloc(r->cap);
     r->cert = malloc(sizeof *r->cert);
@@ -51,15 +48,10 @@ enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty
 
 enum tg_status tg_report_close(struct tg_report *r)
 {
-    if (r->out && fflush(r->out) != 0 && !r->failed) {
+    if (tg_output_close(&r->out) != TG_OK && !r->failed) {
         r->failed = true;
-        r->write_errno = errno;
+        r->write_errno = r->out.err;
     }
-    if (r->own_file && r->out && fclose(r->out) != 0 && !r->failed) {
-        r->failed = true;
-        r->write_errno = errno;
-    }
-    r->out = NULL;
     free(r->buf);
     free(r->cert);
     r->buf = NULL;
@@ -304,8 +296,17 @@ static void add_cert(cJSON *a, const struct tg_x509_summary *x)
     }
 }
 
+/* A chain's certificates as sent, leaf first: views into the session's copy. */
+struct chain_ders {
+    struct tg_view der[TG_MAX_CHAIN];
+    size_t n;
+};
+
+/* Writes the chain under `key`; with `facts` and `ders` (the server's chain),
+ * also feeds the risk facts and keeps the DER views for validation. */
 static void add_chain(struct tg_report *r, cJSON *o, const char *key, struct tg_session *s,
-                      const struct tg_chain *chain)
+                      const struct tg_chain *chain, struct tg_risk_facts *facts,
+                      struct chain_ders *ders)
 {
     if (!chain->present)
         return;
@@ -326,9 +327,43 @@ static void add_chain(struct tg_report *r, cJSON *o, const char *key, struct tg_
         if (!r->cert->parsed)
             tg_session_error(s, TG_ERR_CERTIFICATE_PARSE);
         add_cert(a, r->cert);
+        if (facts)
+            tg_risk_facts_add_cert(facts, r->cert);
+        if (ders)
+            ders->der[ders->n++] = der;
     }
     if (tg_certificate_status(&it) != TG_OK)
         tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE);
+}
+
+/* `validation` of the server chain at the flow's first packet, and the
+ * facts the risks need: the verdict, and the leaf checked against the SNI
+ * of the ClientHello the ServerHello answered. */
+static void add_validation(cJSON *o, struct tg_report *r, const struct tg_flow *f,
+                           const struct chain_ders *chain, struct tg_risk_facts *facts)
+{
+    const struct tg_session *s = f->sess;
+    const struct tg_client_hello *last = s->have_ch2 ? &s->ch2 : s->have_ch ? &s->ch : NULL;
+    if (!chain->n)
+        return;
+    if (facts->leaf && last && last->sni.len)
+        tg_risk_facts_set_hostname(facts, tg_validate_hostname(chain->der[0], last->sni));
+    struct tg_validation v;
+    if (r->validator && tg_validate_chain(r->validator, chain->der, chain->n, f->ts_first, &v)) {
+        cJSON_AddStringToObject(o, "validation", v.reason);
+        tg_risk_facts_set_validation(facts, &v);
+    }
+}
+
+static void add_risks(cJSON *o, const struct tg_session *s, const struct tg_risk_facts *facts)
+{
+    uint32_t risks = tg_risks_compute(s, facts);
+    if (!risks)
+        return; /* docs/record.md: present when there is something to report */
+    cJSON *a = cJSON_AddArrayToObject(o, "risks");
+    for (int i = 0; i < TG_RISK_COUNT; i++)
+        if (risks & TG_RISK_BIT(i))
+            cJSON_AddItemToArray(a, cJSON_CreateString(tg_risk_name((enum tg_risk)i)));
 }
 
 /* ------------------------------------------------- key exchange and more */
@@ -631,8 +666,12 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
         add_client_hello(o, "client_hello", &s->ch, s->tls[c].first_version, s->ch_length);
     if (s->have_sh)
         add_server_hello(o, &s->sh, s->sh_length);
-    add_chain(r, o, "server_certificates", s, &s->server_chain);
-    add_chain(r, o, "client_certificates", s, &s->client_chain);
+    struct tg_risk_facts facts;
+    struct chain_ders ders = {.n = 0};
+    tg_risk_facts_init(&facts, f->ts_first);
+    add_chain(r, o, "server_certificates", s, &s->server_chain, &facts, &ders);
+    add_chain(r, o, "client_certificates", s, &s->client_chain, NULL, NULL);
+    add_validation(o, r, f, &ders, &facts);
     add_cke(o, s);
     add_cert_request(o, s);
     add_cert_verify(o, s);
@@ -648,6 +687,7 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     cJSON_AddNumberToObject(o, "client_packets", (double)f->packets[c]);
     cJSON_AddNumberToObject(o, "server_packets", (double)f->packets[1 - c]);
     add_reassembly(o, f);
+    add_risks(o, s, &facts);
     add_errors(o, s); /* last: the dissectors above may have added some */
     return o;
 }
@@ -668,9 +708,15 @@ static void write_line(struct tg_report *r, cJSON *o)
     }
     size_t n = strlen(r->buf);
     r->buf[n++] = '\n';
-    if (!r->failed && fwrite(r->buf, 1, n, r->out) != n) {
+    if (r->failed)
+        return;
+    if (tg_output_line(&r->out, r->buf, n) != TG_OK) {
+        if (!r->out.failed) {
+            tg_log("a record too large to buffer was dropped");
+            return;
+        }
         r->failed = true;
-        r->write_errno = errno;
+        r->write_errno = r->out.err;
     }
     r->records++;
 }

@@ -7,22 +7,24 @@
 
 #include "../dissectors/status.h"
 #include "flow.h"
+#include "output.h"
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 struct tg_x509_summary;
+struct tg_validator;
 
 struct tg_report {
-    FILE *out;
-    bool own_file;
+    struct tg_output out; /* whole lines, written with write(2) */
     bool pretty;
     bool failed;        /* a write failed: the output is incomplete */
     int write_errno;
     char *buf;          /* the JSON text of one record, reused */
     size_t cap;
     struct tg_x509_summary *cert; /* scratch for one certificate */
+    struct tg_validator *validator; /* trust store for `validation`; NULL: none */
     uint64_t records;
 };
 

@@ -177,7 +177,7 @@ static uint32_t certificate_risks(const struct tg_risk_facts *f)
         r |= TG_RISK_BIT(TG_RISK_NOT_YET_VALID);
     if (v && !v->trusted)
         r |= TG_RISK_BIT(TG_RISK_UNTRUSTED_CHAIN);
-    if (f->hostname_checked && !f->hostname_match)
+    if (f->leaf && f->hostname_checked && !f->hostname_match)
         r |= TG_RISK_BIT(TG_RISK_SNI_CERTIFICATE_MISMATCH);
     if (f->leaf && f->leaf_weak_key)
         r |= TG_RISK_BIT(TG_RISK_WEAK_KEY);

@@ -79,7 +79,7 @@ void tg_risk_facts_init(struct tg_risk_facts *f, int64_t at_time_us);
 void tg_risk_facts_add_cert(struct tg_risk_facts *f, const struct tg_x509_summary *x);
 
 /* Whether the leaf matches the SNI (tg_validate_hostname); call only when
- * the session has an SNI and a leaf. */
+ * the session has an SNI and a leaf. Ignored when the leaf did not parse. */
 void tg_risk_facts_set_hostname(struct tg_risk_facts *f, bool matches);
 
 void tg_risk_facts_set_validation(struct tg_risk_facts *f, const struct tg_validation *v);

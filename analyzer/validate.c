@@ -27,12 +27,13 @@
 
 #define US_PER_SECOND INT64_C(1000000)
 #define SECONDS_PER_DAY INT64_C(86400)
+#define KEY_LEN 32 /* SHA-256 */
 
 struct cache_entry {
     bool used;
-    uint8_t key[32]; /* SHA-256 of the chain */
-    int64_t day;     /* UTC day of the capture time */
-    uint64_t stamp;  /* last use, for replacement */
+    uint8_t key[KEY_LEN]; /* SHA-256 of the chain */
+    int64_t day;          /* UTC day of the capture time */
+    uint64_t stamp;       /* last use, for replacement */
     struct tg_validation result;
 };
 
@@ -230,7 +231,7 @@ static void fill_result(const struct run *first, bool trusted, struct tg_validat
 
 /* ------------------------------------------------------------ the cache */
 
-static bool chain_key(const struct tg_view *ders, size_t n, uint8_t key[32])
+static bool chain_key(const struct tg_view *ders, size_t n, uint8_t key[KEY_LEN])
 {
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
@@ -242,22 +243,23 @@ static bool chain_key(const struct tg_view *ders, size_t n, uint8_t key[32])
              (!ders[i].len || EVP_DigestUpdate(md, ders[i].p, ders[i].len) == 1);
     }
     unsigned int out_len = 0;
-    ok = ok && EVP_DigestFinal_ex(md, key, &out_len) == 1 && out_len == 32;
+    ok = ok && EVP_DigestFinal_ex(md, key, &out_len) == 1 && out_len == KEY_LEN;
     EVP_MD_CTX_free(md);
     return ok;
 }
 
-static struct cache_entry *cache_find(struct tg_validator *v, const uint8_t key[32], int64_t day)
+static struct cache_entry *cache_find(struct tg_validator *v, const uint8_t key[KEY_LEN],
+                                      int64_t day)
 {
     for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++) {
         struct cache_entry *e = &v->cache[i];
-        if (e->used && e->day == day && memcmp(e->key, key, 32) == 0)
+        if (e->used && e->day == day && memcmp(e->key, key, KEY_LEN) == 0)
             return e;
     }
     return NULL;
 }
 
-static void cache_store(struct tg_validator *v, const uint8_t key[32], int64_t day,
+static void cache_store(struct tg_validator *v, const uint8_t key[KEY_LEN], int64_t day,
                         const struct tg_validation *result)
 {
     struct cache_entry *slot = &v->cache[0];
@@ -271,7 +273,7 @@ static void cache_store(struct tg_validator *v, const uint8_t key[32], int64_t d
             slot = e;
     }
     slot->used = true;
-    memcpy(slot->key, key, 32);
+    memcpy(slot->key, key, KEY_LEN);
     slot->day = day;
     slot->stamp = ++v->clock;
     slot->result = *result;
@@ -331,23 +333,25 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
                               int64_t at_time_us, struct tg_validation *out)
 {
     memset(out, 0, sizeof *out);
-    X509 *leaf = n ? parse_der(ders[0]) : NULL;
+    if (!n)
+        return NULL;
+    uint8_t key[KEY_LEN];
+    int64_t day = floor_div(at_time_us, US_PER_SECOND * SECONDS_PER_DAY);
+    bool keyed = chain_key(ders, n, key);
+    struct cache_entry *hit = keyed ? cache_find(v, key, day) : NULL;
+    if (hit) { /* only chains whose leaf parsed are stored */
+        v->stats.lookups++;
+        v->stats.hits++;
+        hit->stamp = ++v->clock;
+        *out = hit->result;
+        return out->reason;
+    }
+    X509 *leaf = parse_der(ders[0]);
     if (!leaf) {
         ERR_clear_error();
         return NULL;
     }
     v->stats.lookups++;
-    uint8_t key[32];
-    int64_t day = floor_div(at_time_us, US_PER_SECOND * SECONDS_PER_DAY);
-    bool keyed = chain_key(ders, n, key);
-    struct cache_entry *hit = keyed ? cache_find(v, key, day) : NULL;
-    if (hit) {
-        v->stats.hits++;
-        hit->stamp = ++v->clock;
-        *out = hit->result;
-        X509_free(leaf);
-        return out->reason;
-    }
     STACK_OF(X509) *rest = parse_rest(ders, n);
     bool steady = verify_chain(v->store, leaf, rest, at_time_us, out);
     if (keyed && steady)

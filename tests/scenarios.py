@@ -39,7 +39,7 @@ OPENSSL13 = {
     "messages.types": ["client_hello", "server_hello", "change_cipher_spec",
                        "encrypted_handshake", "encrypted_handshake", "encrypted_handshake",
                        "encrypted_handshake", "change_cipher_spec", "encrypted_handshake"],
-    "errors": [],
+    "validation": None, "risks": None, "errors": [],
 }
 
 # A full TLS 1.2 handshake with the RSA chain (leaf + intermediate).
@@ -54,6 +54,9 @@ FULL12 = {
     "server_certificates.0.not_after": "2035-06-01T00:00:00.000000Z",
     "server_key_exchange.kex": "ecdhe", "group": "x25519",
     "client_key_exchange.kex": "ecdhe", "client_key_exchange.length": 32,
+    # The test PKI's root is in no system store; the leaf is valid 10 years.
+    "validation": "unable to get local issuer certificate",
+    "risks": ["untrusted_chain", "certificate_validity_too_long"],
     "errors": [],
 }
 
@@ -61,8 +64,12 @@ OPENSSL12 = dict(FULL12, cipher="TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", cipher_
 
 
 def gnutls(version, cipher, group="secp256r1"):
+    risks = ["untrusted_chain", "certificate_validity_too_long"]
+    if version in ("TLSv1.0", "TLSv1.1"):
+        risks.insert(0, "obsolete_version")
     return {"client_ip": C4, "server_ip": S4, "server_port": 8443, "state": "established",
-            "version": version, "cipher": cipher, "sni": NAME, "group": group, "errors": []}
+            "version": version, "cipher": cipher, "sni": NAME, "group": group, "errors": [],
+            "risks": None if version == "TLSv1.3" else risks}
 
 
 SCENARIOS = {
@@ -94,6 +101,7 @@ SCENARIOS = {
     "resumption-ticket12.pcap": [
         dict(FULL12, **{"client_hello.session_ticket": False}),
         {"state": "resumed", "resumed": True, "resumption": "ticket", "version": "TLSv1.2",
+         "risks": None, "validation": None,
          "client_hello.session_ticket": True, "server_certificates": None,
          "messages.types": ["client_hello", "server_hello", "change_cipher_spec",
                             "encrypted_handshake", "change_cipher_spec",
@@ -122,13 +130,15 @@ SCENARIOS = {
                                        "encrypted_handshake", "encrypted_handshake",
                                        "encrypted_handshake", "encrypted_handshake",
                                        "encrypted_handshake"]}],
-    "alert-version.pcap": [{"state": "failed", "version": None,
+    "alert-version.pcap": [{"state": "failed", "version": None, "risks": ["fatal_alert"],
                             "alerts.from": ["server"], "alerts.level": ["fatal"],
                             "alerts.description": ["protocol_version"]}],
     "alert-unknown-ca.pcap": [
         {"state": "failed", "version": "TLSv1.2", "alerts.from": ["client"],
+         "risks": ["untrusted_chain", "certificate_validity_too_long", "fatal_alert"],
          "alerts.description": ["unknown_ca"], "alerts.level": ["fatal"]},
         {"state": "failed", "version": "TLSv1.3", "alerts.from": ["client"],
+         "risks": ["fatal_alert"], "validation": None,
          "alerts.description": ["unknown_ca"]}],
     "client-cert12.pcap": [dict(FULL12, **{
         "client_certificates.subject": ["CN=client.tlsglass.test,O=tlsglass test", INT],
@@ -141,19 +151,28 @@ SCENARIOS = {
                            "server_certificates.subject": [LEAF, ECINT, ECROOT],
                            "server_certificates.key_type": ["ec", "ec", "ec"],
                            "server_certificates.curve": ["prime256v1"] * 3,
-                           "server_certificates.self_signed": [False, False, True]}],
+                           "server_certificates.self_signed": [False, False, True],
+                           "validation": "self-signed certificate in certificate chain",
+                           "risks": ["untrusted_chain", "certificate_validity_too_long"]}],
     "cert-expired.pcap": [{"server_certificates.0.not_after":
-                           "2021-01-01T00:00:00.000000Z"}],
+                           "2021-01-01T00:00:00.000000Z",
+                           "risks": ["expired_certificate", "untrusted_chain"]}],
     "cert-selfsigned.pcap": [{"server_certificates.subject": [LEAF],
-                              "server_certificates.self_signed": [True]}],
-    "cert-weak-rsa1024.pcap": [{"server_certificates.key_bits": [1024, 2048]}],
+                              "server_certificates.self_signed": [True],
+                              "validation": "self-signed certificate",
+                              "risks": ["self_signed_certificate", "untrusted_chain",
+                                        "certificate_validity_too_long"]}],
+    "cert-weak-rsa1024.pcap": [{"server_certificates.key_bits": [1024, 2048],
+                                "risks": ["untrusted_chain", "weak_key",
+                                          "certificate_validity_too_long"]}],
     "small-mss.pcap": [{"state": "established", "version": "TLSv1.3",
                         "client_hello.length": 1396, "errors": []}],
     "big-chain-frag.pcap": [dict(FULL12, **{
         "server_certificates.subject": [LEAF, INT, ROOT],
         "server_certificates.issuer": [INT, ROOT, ROOT],
         "server_certificates.key_type": ["rsa"] * 3,
-        "server_certificates.is_ca": [False, True, True]})],
+        "server_certificates.is_ca": [False, True, True],
+        "validation": "self-signed certificate in certificate chain"})],
     "ipv6.pcap": [{"client_ip": "fd77::1", "server_ip": "fd77::2", "ip_version": 6,
                    "state": "established", "version": "TLSv1.3"}],
     "loss-reorder.pcap": [{"client_ip": "10.77.1.1", "server_ip": "10.77.1.2",
@@ -173,6 +192,8 @@ SCENARIOS = {
                           "client_hello.record_version": "SSLv2",
                           "client_hello.version": "TLSv1.0", "version": "TLSv1.0",
                           "cipher": "TLS_RSA_WITH_AES_128_CBC_SHA",
+                          "risks": ["obsolete_version", "untrusted_chain", "missing_sni",
+                                    "certificate_validity_too_long"],
                           "messages.types": ["client_hello", "server_hello", "certificate",
                                              "server_hello_done", "alert", "alert"]}],
     "truncated.pcap": [{"state": "incomplete", "client_hello.sni": NAME,

@@ -540,6 +540,7 @@ static void test_chain_signatures(void)
     memset(&bad, 0, sizeof bad);
     tg_risk_facts_add_cert(&f, &bad);
     tg_risk_facts_add_cert(&f, cert("rsa", 1024, "sha256WithRSAEncryption", 0, 1, true));
+    tg_risk_facts_set_hostname(&f, false);
     CHECK(!f.leaf && f.chain_len == 2);
     check_mask(with_facts(&f), 0, "unparsed leaf", __LINE__);
 }

@@ -455,6 +455,15 @@ static void test_cache(void)
     tg_validator_stats(v, &st);
     CHECK_INT(st.uncacheable, 2);
     CHECK_INT(st.hits, 2);
+
+    /* A chain whose leaf does not parse is neither verified nor stored. */
+    struct tg_view junk_first[2] = {JUNK, INT};
+    uint64_t lookups = st.lookups;
+    CHECK(tg_validate_chain(v, junk_first, 2, US(T_CAPTURE), &b) == NULL);
+    CHECK(tg_validate_chain(v, junk_first, 2, US(T_CAPTURE), &b) == NULL);
+    tg_validator_stats(v, &st);
+    CHECK_INT(st.lookups, lookups);
+    CHECK_INT(st.hits, 2);
     tg_validator_free(v);
 }
 
