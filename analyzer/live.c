@@ -1,0 +1,455 @@
+/*
+ * live.c - capturing on an interface for monitoring (docs/live.md).
+ *
+ * Order of a run: the interface is opened and its filter set (a missing
+ * interface or a bad filter stops the run before anything else), root is
+ * dropped if -Z asks, then the output is opened and the analyzer started.
+ * The loop polls the capture descriptor with a timeout of at most
+ * TG_LIVE_WAKE_MS, so time-based work runs on a quiet link too: flows
+ * idle or closing expire on the wall clock, statistics records are written
+ * on time, signals are acted on and the output is flushed.
+ *
+ * Signal handlers only set flags: SIGINT and SIGTERM stop the capture
+ * (every open session is then written, incomplete ones as "incomplete"),
+ * SIGHUP reopens the -w file (log rotation), SIGUSR1 prints statistics.
+ *
+ * Statistics records ({"type": "stats"}) are the one JSON this file
+ * writes: counters are cumulative since the start of the run.
+ */
+#include "live.h"
+
+#include "log.h"
+#include "output.h"
+#include "session.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <grp.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+static volatile sig_atomic_t stop_asked;
+static volatile sig_atomic_t reopen_asked;
+static volatile sig_atomic_t stats_asked;
+
+static void on_signal(int sig)
+{
+    if (sig == SIGHUP)
+        reopen_asked = 1;
+    else if (sig == SIGUSR1)
+        stats_asked = 1;
+    else
+        stop_asked = 1;
+}
+
+/* No SA_RESTART: a signal ends poll() at once; write(2) retries EINTR. */
+static void catch_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    static const int sigs[] = {SIGINT, SIGTERM, SIGHUP, SIGUSR1};
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+}
+
+static int64_t clock_us(clockid_t id)
+{
+    struct timespec t;
+    clock_gettime(id, &t);
+    return (int64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+/* ------------------------------------------------------------ privileges */
+
+static bool verify_ids(uid_t uid, gid_t gid)
+{
+    uid_t ru, eu, su;
+    gid_t rg, eg, sg;
+    if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0)
+        return false;
+    if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid || sg != gid)
+        return false;
+    gid_t groups[2];
+    int n = getgroups(2, groups);
+    if (n < 0 || n > 1 || (n == 1 && groups[0] != gid))
+        return false;
+    return uid == 0 || setuid(0) != 0; /* root must be out of reach */
+}
+
+bool tg_live_drop_privileges(const char *user)
+{
+    errno = 0;
+    struct passwd *pw = getpwnam(user);
+    if (!pw) {
+        tg_log("-Z %s: no such user%s%s", user, errno ? ": " : "", errno ? strerror(errno) : "");
+        return false;
+    }
+    uid_t uid = pw->pw_uid;
+    gid_t gid = pw->pw_gid;
+    if (geteuid() != 0) {
+        if (getuid() == uid && geteuid() == uid)
+            return true;
+        tg_log("-Z %s: only root can change to another user", user);
+        return false;
+    }
+    if (setgroups(1, &gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0) {
+        tg_log("-Z %s: cannot change user: %s", user, strerror(errno));
+        return false;
+    }
+    if (!verify_ids(uid, gid)) {
+        tg_log("-Z %s: the change of user did not take", user);
+        return false;
+    }
+    return true;
+}
+
+/* ------------------------------------------------------------ statistics */
+
+static void chained_end(void *ctx, struct tg_flow *f, enum tg_flow_end why)
+{
+    struct tg_live_stats *s = ctx;
+    s->next_end(s->next_ctx, f, why);
+    /* Counted after the record: the reporter may add errors of its own. */
+    const struct tg_session *sess = f->sess;
+    if (!sess || !sess->saw_hello)
+        return;
+    for (int e = 0; e < TG_ERR_COUNT; e++)
+        if (sess->errors & TG_ERR_BIT(e))
+            s->session_errors[e]++;
+    static const char *const states[] = {"established", "resumed", "failed", "incomplete"};
+    const char *st = tg_session_state(sess);
+    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
+        if (strcmp(st, states[i]) == 0)
+            s->states[i]++;
+}
+
+static void chained_handshake(void *ctx, struct tg_flow *f)
+{
+    struct tg_live_stats *s = ctx;
+    s->next_handshake(s->next_ctx, f);
+}
+
+void tg_live_stats_attach(struct tg_live_stats *s, struct tg_analyzer *a, struct tg_report *r,
+                          const char *iface)
+{
+    memset(s, 0, sizeof *s);
+    s->a = a;
+    s->r = r;
+    s->iface = iface;
+    s->next_end = a->flows.on_end;
+    s->next_handshake = a->flows.on_handshake;
+    s->next_ctx = a->flows.on_end_ctx;
+    a->flows.on_end = chained_end;
+    if (a->flows.on_handshake)
+        a->flows.on_handshake = chained_handshake;
+    a->flows.on_end_ctx = s;
+}
+
+/* Resident and peak resident memory in bytes (0 when unknown). */
+static void memory_use(uint64_t *rss, uint64_t *peak)
+{
+    *rss = 0;
+    *peak = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f) {
+        unsigned long long size, resident;
+        if (fscanf(f, "%llu %llu", &size, &resident) == 2)
+            *rss = resident * (uint64_t)sysconf(_SC_PAGESIZE);
+        fclose(f);
+    }
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        *peak = (uint64_t)ru.ru_maxrss * 1024;
+    if (*peak < *rss) /* statm counts shared pages a little differently */
+        *peak = *rss;
+}
+
+static void add_ts(cJSON *o, int64_t us)
+{
+    char text[64];
+    time_t secs = (time_t)(us / 1000000);
+    struct tm tm;
+    if (us < 0 || !gmtime_r(&secs, &tm))
+        return;
+    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+             (long)(us % 1000000));
+    cJSON_AddStringToObject(o, "ts", text);
+}
+
+static void add_u64(cJSON *o, const char *key, uint64_t v)
+{
+    cJSON_AddNumberToObject(o, key, (double)v);
+}
+
+static void add_capture(cJSON *o, const struct tg_live_stats *s)
+{
+    if (s->iface)
+        cJSON_AddStringToObject(o, "interface", s->iface);
+    add_u64(o, "packets", s->a->stats.packets);
+    add_u64(o, "bytes", s->a->stats.bytes);
+    if (s->have_counts) {
+        add_u64(o, "pcap_received", s->counts.received);
+        add_u64(o, "drops_kernel", s->counts.dropped_kernel);
+        add_u64(o, "drops_interface", s->counts.dropped_interface);
+    }
+}
+
+static void add_sessions(cJSON *o, const struct tg_live_stats *s)
+{
+    add_u64(o, "flows", s->a->flows.count);
+    add_u64(o, "flows_created", s->a->flows.stats.created);
+    add_u64(o, "flows_evicted", s->a->flows.stats.ended[TG_END_EVICTED]);
+    add_u64(o, "sessions", s->a->flows.stats.tls);
+    add_u64(o, "records", s->r->records);
+    cJSON *st = cJSON_AddObjectToObject(o, "states");
+    add_u64(st, "established", s->states[0]);
+    add_u64(st, "resumed", s->states[1]);
+    add_u64(st, "failed", s->states[2]);
+    add_u64(st, "incomplete", s->states[3]);
+    cJSON *errs = cJSON_AddObjectToObject(o, "errors");
+    for (int e = 0; e < TG_ERR_COUNT; e++)
+        if (s->session_errors[e])
+            add_u64(errs, tg_err_name((enum tg_err)e), s->session_errors[e]);
+}
+
+static cJSON *build_stats(const struct tg_live_stats *s, int64_t ts, bool final)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "type", "stats");
+    add_ts(o, ts);
+    if (final)
+        cJSON_AddBoolToObject(o, "final", true);
+    add_capture(o, s);
+    add_sessions(o, s);
+    uint64_t rss, peak;
+    memory_use(&rss, &peak);
+    add_u64(o, "rss_bytes", rss);
+    add_u64(o, "peak_rss_bytes", peak);
+    return o;
+}
+
+void tg_live_stats_record(struct tg_live_stats *s, int64_t ts, bool final)
+{
+    struct tg_report *r = s->r;
+    if (r->failed)
+        return;
+    cJSON *o = build_stats(s, ts, final);
+    char *text = o ? (r->pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o)) : NULL;
+    cJSON_Delete(o);
+    if (!text) {
+        tg_log("out of memory for a statistics record");
+        return;
+    }
+    size_t n = strlen(text);
+    char *line = realloc(text, n + 2);
+    if (line) {
+        line[n] = '\n';
+        if (tg_output_line(&r->out, line, n + 1) != TG_OK && r->out.failed) {
+            r->failed = true;
+            r->write_errno = r->out.err;
+        }
+        s->stats_records++;
+    }
+    free(line ? line : text);
+}
+
+/* The counters on stderr, as tcpdump prints them, and the analyzer's. */
+static void print_stats(const struct tg_live_stats *s)
+{
+    if (s->have_counts)
+        tg_log("%s: %llu packets received by filter, %llu packets dropped by kernel, "
+               "%llu packets dropped by interface",
+               s->iface, (unsigned long long)s->counts.received,
+               (unsigned long long)s->counts.dropped_kernel,
+               (unsigned long long)s->counts.dropped_interface);
+    tg_log("%llu packets analysed, %llu flows (%llu open), %llu TLS sessions, %llu records "
+           "written",
+           (unsigned long long)s->a->stats.packets,
+           (unsigned long long)s->a->flows.stats.created,
+           (unsigned long long)s->a->flows.count, (unsigned long long)s->a->flows.stats.tls,
+           (unsigned long long)s->r->records);
+}
+
+/* ------------------------------------------------------------ the loop */
+
+enum live_end { LIVE_STOPPED, LIVE_OUTPUT_FAILED, LIVE_CAPTURE_BROKE };
+
+struct live_run {
+    struct tg_live_capture *cap;
+    struct tg_analyzer *a;
+    struct tg_report *r;
+    struct tg_live_stats stats;
+    int64_t interval_us;
+    int64_t next_stats;   /* monotonic clock */
+    int64_t next_sample;  /* monotonic clock: pcap_stats sampled each second */
+};
+
+/* Flushes; false once the output has failed (r->failed tells why). */
+static bool flush_output(struct tg_report *r)
+{
+    if (!r->failed && tg_output_flush(&r->out) != TG_OK) {
+        r->failed = true;
+        r->write_errno = r->out.err;
+    }
+    return !r->failed;
+}
+
+static void sample_counts(struct live_run *L)
+{
+    L->stats.have_counts = tg_capture_live_counts(L->cap, &L->stats.counts);
+}
+
+/* The time-based work of one wake-up. */
+static void timed_work(struct live_run *L)
+{
+    int64_t mono = clock_us(CLOCK_MONOTONIC);
+    tg_flows_expire(&L->a->flows, clock_us(CLOCK_REALTIME));
+    if (mono >= L->next_sample) {
+        sample_counts(L);
+        L->next_sample = mono + 1000000;
+    }
+    if (L->interval_us > 0 && mono >= L->next_stats) {
+        sample_counts(L);
+        tg_live_stats_record(&L->stats, clock_us(CLOCK_REALTIME), false);
+        L->next_stats += L->interval_us * ((mono - L->next_stats) / L->interval_us + 1);
+    }
+}
+
+/* Acts on SIGHUP and SIGUSR1; false if the output could not be reopened. */
+static bool signal_work(struct live_run *L)
+{
+    if (stats_asked) {
+        stats_asked = 0;
+        sample_counts(L);
+        print_stats(&L->stats);
+    }
+    if (reopen_asked) {
+        reopen_asked = 0;
+        if (!L->r->failed && tg_output_reopen(&L->r->out) != TG_OK) {
+            L->r->failed = true;
+            L->r->write_errno = L->r->out.err;
+            return false;
+        }
+    }
+    return true;
+}
+
+static int wait_ms(struct live_run *L)
+{
+    int ms = tg_capture_live_max_wait_ms(L->cap);
+    return ms >= 0 && ms < TG_LIVE_WAKE_MS ? ms : TG_LIVE_WAKE_MS;
+}
+
+static enum live_end loop(struct live_run *L)
+{
+    struct pollfd pf[2] = {{.fd = tg_capture_live_fd(L->cap), .events = POLLIN},
+                           {.fd = L->r->out.fd, .events = 0}};
+    nfds_t npf = L->r->out.is_pipe ? 2 : 1;
+    while (!stop_asked) {
+        if (!signal_work(L))
+            return LIVE_OUTPUT_FAILED;
+        int rc = poll(pf, npf, wait_ms(L));
+        if (rc < 0 && errno != EINTR) {
+            tg_log("poll: %s", strerror(errno));
+            return LIVE_CAPTURE_BROKE;
+        }
+        if (npf == 2 && rc > 0 && (pf[1].revents & (POLLERR | POLLHUP))) {
+            L->r->failed = true; /* the reader has gone: as a write would say */
+            L->r->write_errno = EPIPE;
+            return LIVE_OUTPUT_FAILED;
+        }
+        if (tg_capture_live_read(L->cap, L->a, TG_LIVE_BATCH) < 0)
+            return LIVE_CAPTURE_BROKE;
+        timed_work(L);
+        if (!flush_output(L->r))
+            return LIVE_OUTPUT_FAILED;
+        pf[1].fd = L->r->out.fd; /* reopened by SIGHUP */
+        npf = L->r->out.is_pipe ? 2 : 1;
+    }
+    return LIVE_STOPPED;
+}
+
+/* After the loop: the packets already captured, every open session, the
+ * last statistics record; the exit status. */
+static int finish(struct live_run *L, enum live_end how)
+{
+    if (how == LIVE_STOPPED && tg_capture_live_read(L->cap, L->a, TG_LIVE_DRAIN) < 0)
+        how = LIVE_CAPTURE_BROKE;
+    if (how == LIVE_CAPTURE_BROKE)
+        tg_flows_note_damage(&L->a->flows);
+    tg_analyzer_finish(L->a);
+    sample_counts(L);
+    if (L->interval_us > 0)
+        tg_live_stats_record(&L->stats, clock_us(CLOCK_REALTIME), true);
+    bool quiet = L->r->failed && L->r->write_errno == EPIPE;
+    if (!quiet)
+        print_stats(&L->stats);
+    if (tg_report_close(L->r) != TG_OK || L->r->failed) {
+        if (L->r->write_errno == EPIPE)
+            return TG_EXIT_OK;
+        tg_log("writing records failed: %s", strerror(L->r->write_errno));
+        return TG_EXIT_RESOURCE;
+    }
+    return how == LIVE_CAPTURE_BROKE ? TG_EXIT_DAMAGED : TG_EXIT_OK;
+}
+
+/* Output and analyzer, then the loop; the capture is open. */
+static int run_open(struct live_run *L, const struct tg_live_opts *o,
+                    const struct tg_config *cfg)
+{
+    struct tg_report report;
+    if (tg_report_open(&report, o->output, o->pretty) != TG_OK) {
+        tg_log("%s: cannot write: %s", o->output ? o->output : "-", strerror(errno));
+        return TG_EXIT_RESOURCE;
+    }
+    tg_output_set_live(&report.out, true);
+    struct tg_analyzer a;
+    if (tg_analyzer_init(&a, cfg, &report) != TG_OK) {
+        tg_log("out of memory");
+        enum tg_status ignored = tg_report_close(&report);
+        (void)ignored;
+        return TG_EXIT_RESOURCE;
+    }
+    L->a = &a;
+    L->r = &report;
+    tg_live_stats_attach(&L->stats, &a, &report, o->cap.iface);
+    int64_t now = clock_us(CLOCK_MONOTONIC);
+    L->interval_us = o->stats_interval_us;
+    L->next_stats = now + o->stats_interval_us;
+    L->next_sample = now + 1000000;
+    char desc[160];
+    tg_capture_live_describe(L->cap, desc, sizeof desc);
+    tg_log("listening on %s, %s", o->cap.iface, desc);
+    int status = finish(L, loop(L));
+    tg_analyzer_free(&a);
+    return status;
+}
+
+int tg_live_run(const struct tg_live_opts *o, const struct tg_config *cfg)
+{
+    struct live_run L;
+    memset(&L, 0, sizeof L);
+    enum tg_capture_result res = tg_capture_live_open(&o->cap, &L.cap);
+    if (res != TG_CAP_OK)
+        return res == TG_CAP_BAD_FILTER ? TG_EXIT_USAGE : TG_EXIT_INPUT;
+    catch_signals();
+    if (o->user && !tg_live_drop_privileges(o->user)) {
+        tg_capture_live_close(L.cap);
+        return TG_EXIT_USAGE;
+    }
+    int status = run_open(&L, o, cfg);
+    tg_capture_live_close(L.cap);
+    return status;
+}
