@@ -40,8 +40,8 @@ enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty
         return st;
     r->cap = TG_REPORT_INITIAL_BUF;
     r->buf = malloc(r->cap);
-    r->cert = malloc(sizeof *r->cert);
-    if (!r->buf || !r->cert)
+    r->certs = tg_x509_cache_new();
+    if (!r->buf || !r->certs)
         return TG_E_NOMEM;
     return TG_OK;
 }
@@ -53,9 +53,9 @@ enum tg_status tg_report_close(struct tg_report *r)
         r->write_errno = r->out.err;
     }
     free(r->buf);
-    free(r->cert);
+    tg_x509_cache_free(r->certs);
     r->buf = NULL;
-    r->cert = NULL;
+    r->certs = NULL;
     return r->failed ? TG_E_IO : TG_OK;
 }
 
@@ -74,10 +74,41 @@ static void add_time(cJSON *o, const char *key, int64_t us)
     cJSON_AddStringToObject(o, key, text);
 }
 
+/*
+ * Integers are written as raw JSON text: cJSON prints every number with
+ * printf("%.15g") and reads it back with sscanf to check it, which made
+ * number printing the largest cost of a record.
+ */
+static cJSON *json_int(int64_t v)
+{
+    char text[24];
+    char *end = text + sizeof text;
+    char *p = end;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0)
+        *--p = '-';
+    return cJSON_CreateRaw(p);
+}
+
+static void add_int(cJSON *o, const char *key, int64_t v)
+{
+    cJSON_AddItemToObject(o, key, json_int(v));
+}
+
+/* A duration in milliseconds with microsecond precision: "12.345". */
 static void add_ms(cJSON *o, const char *key, int64_t from_us, int64_t to_us)
 {
-    if (from_us && to_us && to_us >= from_us)
-        cJSON_AddNumberToObject(o, key, (double)(to_us - from_us) / 1000.0);
+    if (!from_us || !to_us || to_us < from_us)
+        return;
+    char text[32];
+    int64_t us = to_us - from_us;
+    snprintf(text, sizeof text, "%lld.%03lld", (long long)(us / 1000), (long long)(us % 1000));
+    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(text));
 }
 
 static void add_ip(cJSON *o, const char *key, const uint8_t *addr, int version)
@@ -138,14 +169,14 @@ static void add_u16_ints(cJSON *o, const char *key, struct tg_view list)
 {
     cJSON *a = cJSON_AddArrayToObject(o, key);
     for (size_t i = 0; i < tg_u16_list_count(list); i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(tg_u16_list_at(list, i)));
+        cJSON_AddItemToArray(a, json_int((int64_t)tg_u16_list_at(list, i)));
 }
 
 static void add_u8_ints(cJSON *o, const char *key, struct tg_view list)
 {
     cJSON *a = cJSON_AddArrayToObject(o, key);
     for (size_t i = 0; i < list.len; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(list.p[i]));
+        cJSON_AddItemToArray(a, json_int((int64_t)list.p[i]));
 }
 
 /* Wire text is not trusted to be UTF-8: bytes outside printable ASCII are
@@ -194,7 +225,7 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
         cJSON *a = cJSON_AddArrayToObject(c, "cipher_suites");
         struct tg_rd r = tg_rd_of(ch->cipher_suites);
         while (tg_rd_left(&r) >= 3)
-            cJSON_AddItemToArray(a, cJSON_CreateNumber(tg_rd_u24(&r)));
+            cJSON_AddItemToArray(a, json_int((int64_t)tg_rd_u24(&r)));
     } else {
         add_u16_ints(c, "cipher_suites", ch->cipher_suites);
         add_u8_ints(c, "compression_methods", ch->compression_methods);
@@ -202,7 +233,7 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     if (ch->has_extensions_block) {
         cJSON *a = cJSON_AddArrayToObject(c, "extensions");
         for (size_t i = 0; i < ch->n_extensions; i++)
-            cJSON_AddItemToArray(a, cJSON_CreateNumber(ch->extensions[i]));
+            cJSON_AddItemToArray(a, json_int((int64_t)ch->extensions[i]));
     }
     if (ch->has_supported_versions)
         add_u16_names(c, "supported_versions", ch->supported_versions, tg_name_version);
@@ -229,7 +260,7 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     cJSON_AddBoolToObject(c, "early_data", ch->early_data);
     cJSON_AddBoolToObject(c, "ech", ch->ech);
     cJSON_AddBoolToObject(c, "sslv2_compatible", ch->sslv2);
-    cJSON_AddNumberToObject(c, "length", length);
+    add_int(c, "length", (int64_t)length);
 }
 
 static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_t length)
@@ -240,17 +271,17 @@ static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_
         add_version(c, "selected_version", sh->selected_version);
     add_hex(c, "random", sh->random);
     add_hex(c, "session_id", sh->session_id);
-    cJSON_AddNumberToObject(c, "cipher_suite", sh->cipher_suite);
-    cJSON_AddNumberToObject(c, "compression_method", sh->compression_method);
+    add_int(c, "cipher_suite", (int64_t)sh->cipher_suite);
+    add_int(c, "compression_method", (int64_t)sh->compression_method);
     cJSON *a = cJSON_AddArrayToObject(c, "extensions");
     for (size_t i = 0; i < sh->n_extensions; i++)
-        cJSON_AddItemToArray(a, cJSON_CreateNumber(sh->extensions[i]));
+        cJSON_AddItemToArray(a, json_int((int64_t)sh->extensions[i]));
     if (sh->has_alpn)
         add_string_view(c, "alpn", sh->alpn);
     if (sh->has_key_share)
         add_named(c, "key_share_group", tg_name_group(sh->key_share_group), sh->key_share_group);
     cJSON_AddBoolToObject(c, "pre_shared_key", sh->pre_shared_key);
-    cJSON_AddNumberToObject(c, "length", length);
+    add_int(c, "length", (int64_t)length);
 }
 
 /* ---------------------------------------------------------- certificates */
@@ -280,7 +311,7 @@ static void add_cert(cJSON *a, const struct tg_x509_summary *x)
         if (x->key_type[0])
             cJSON_AddStringToObject(c, "key_type", x->key_type);
         if (x->key_bits)
-            cJSON_AddNumberToObject(c, "key_bits", x->key_bits);
+            add_int(c, "key_bits", (int64_t)x->key_bits);
         if (x->curve[0])
             cJSON_AddStringToObject(c, "curve", x->curve);
         if (x->signature_algorithm[0])
@@ -323,12 +354,12 @@ static void add_chain(struct tg_report *r, cJSON *o, const char *key, struct tg_
             tg_session_error(s, TG_ERR_TOO_MANY_CERTIFICATES);
             continue;
         }
-        tg_x509_summarize(der, r->cert);
-        if (!r->cert->parsed)
+        const struct tg_x509_summary *x = tg_x509_cached(r->certs, der);
+        if (!x->parsed)
             tg_session_error(s, TG_ERR_CERTIFICATE_PARSE);
-        add_cert(a, r->cert);
+        add_cert(a, x);
         if (facts)
-            tg_risk_facts_add_cert(facts, r->cert);
+            tg_risk_facts_add_cert(facts, x);
         if (ders)
             ders->der[ders->n++] = der;
     }
@@ -396,12 +427,12 @@ static uint16_t add_ske(cJSON *o, struct tg_session *s)
     if (ske.params == TG_SKE_ECDH && ske.curve_type == TG_EC_NAMED_CURVE) {
         group = ske.group;
         add_named(c, "group", tg_name_group(group), group);
-        cJSON_AddNumberToObject(c, "point_length", (double)ske.point.len);
+        add_int(c, "point_length", (int64_t)ske.point.len);
     }
     if (ske.params == TG_SKE_DH)
-        cJSON_AddNumberToObject(c, "dh_bits", (double)ske.dh_bits);
+        add_int(c, "dh_bits", (int64_t)ske.dh_bits);
     if (ske.params == TG_SKE_RSA)
-        cJSON_AddNumberToObject(c, "rsa_bits", (double)ske.rsa_bits);
+        add_int(c, "rsa_bits", (int64_t)ske.rsa_bits);
     if (ske.has_signature && !ske.sig_alg_implied)
         add_named(c, "signature_algorithm", tg_name_sigscheme(ske.sig_scheme), ske.sig_scheme);
     return group;
@@ -419,7 +450,7 @@ static void add_cke(cJSON *o, struct tg_session *s)
     }
     cJSON *c = cJSON_AddObjectToObject(o, "client_key_exchange");
     add_kex(c, kex);
-    cJSON_AddNumberToObject(c, "length", (double)cke.key.len);
+    add_int(c, "length", (int64_t)cke.key.len);
 }
 
 static void add_cert_request(cJSON *o, struct tg_session *s)
@@ -467,7 +498,7 @@ static void add_cert_verify(cJSON *o, struct tg_session *s)
     cJSON *c = cJSON_AddObjectToObject(o, "certificate_verify");
     if (cv.has_scheme)
         add_named(c, "signature_algorithm", tg_name_sigscheme(cv.scheme), cv.scheme);
-    cJSON_AddNumberToObject(c, "signature_length", (double)cv.signature.len);
+    add_int(c, "signature_length", (int64_t)cv.signature.len);
 }
 
 static void add_ticket(cJSON *o, struct tg_session *s)
@@ -481,8 +512,8 @@ static void add_ticket(cJSON *o, struct tg_session *s)
         return;
     }
     cJSON *c = cJSON_AddObjectToObject(o, "new_session_ticket");
-    cJSON_AddNumberToObject(c, "lifetime_hint", t.lifetime);
-    cJSON_AddNumberToObject(c, "ticket_length", (double)t.ticket.len);
+    add_int(c, "lifetime_hint", (int64_t)t.lifetime);
+    add_int(c, "ticket_length", (int64_t)t.ticket.len);
 }
 
 /* ---------------------------------------------------- messages and alerts */
@@ -518,7 +549,7 @@ static void add_messages(cJSON *o, const struct tg_session *s)
         cJSON_AddStringToObject(m, "from", side_name(s, e->dir));
         add_named(m, "type", event_type(e), e->hs_type);
         add_time(m, "ts", e->ts);
-        cJSON_AddNumberToObject(m, "length", e->length);
+        add_int(m, "length", (int64_t)e->length);
         cJSON_AddItemToArray(a, m);
     }
 }
@@ -549,11 +580,11 @@ static void add_reassembly(cJSON *o, const struct tg_flow *f)
 {
     cJSON *c = cJSON_AddObjectToObject(o, "reassembly");
     const struct tg_reasm_counters *a = &f->rs[0].c, *b = &f->rs[1].c;
-    cJSON_AddNumberToObject(c, "out_of_order", (double)a->out_of_order + b->out_of_order);
-    cJSON_AddNumberToObject(c, "retransmitted", (double)a->retransmitted + b->retransmitted);
-    cJSON_AddNumberToObject(c, "overlaps", (double)a->overlaps + b->overlaps);
-    cJSON_AddNumberToObject(c, "gaps", (double)a->gaps + b->gaps);
-    cJSON_AddNumberToObject(c, "gap_bytes", (double)(a->gap_bytes + b->gap_bytes));
+    add_int(c, "out_of_order", (int64_t)a->out_of_order + b->out_of_order);
+    add_int(c, "retransmitted", (int64_t)a->retransmitted + b->retransmitted);
+    add_int(c, "overlaps", (int64_t)a->overlaps + b->overlaps);
+    add_int(c, "gaps", (int64_t)a->gaps + b->gaps);
+    add_int(c, "gap_bytes", (int64_t)(a->gap_bytes + b->gap_bytes));
 }
 
 static void add_errors(cJSON *o, const struct tg_session *s)
@@ -592,15 +623,15 @@ static void add_endpoints(cJSON *o, const struct tg_flow *f, const struct tg_ses
 {
     int c = s->client_dir < 0 ? 0 : s->client_dir;
     add_ip(o, "client_ip", f->addr[c], f->ip_version);
-    cJSON_AddNumberToObject(o, "client_port", f->port[c]);
+    add_int(o, "client_port", (int64_t)f->port[c]);
     add_ip(o, "server_ip", f->addr[1 - c], f->ip_version);
-    cJSON_AddNumberToObject(o, "server_port", f->port[1 - c]);
-    cJSON_AddNumberToObject(o, "ip_version", f->ip_version);
+    add_int(o, "server_port", (int64_t)f->port[1 - c]);
+    add_int(o, "ip_version", (int64_t)f->ip_version);
     cJSON_AddStringToObject(o, "transport", "tcp");
     if (f->n_vlan) {
         cJSON *a = cJSON_AddArrayToObject(o, "vlan");
         for (int i = 0; i < f->n_vlan; i++)
-            cJSON_AddItemToArray(a, cJSON_CreateNumber(f->vlan[i]));
+            cJSON_AddItemToArray(a, json_int((int64_t)f->vlan[i]));
     }
 }
 
@@ -617,7 +648,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
         add_version(o, "version", s->version);
     if (s->have_sh) {
         add_named(o, "cipher", tg_name_cipher(s->sh.cipher_suite), s->sh.cipher_suite);
-        cJSON_AddNumberToObject(o, "cipher_id", s->sh.cipher_suite);
+        add_int(o, "cipher_id", (int64_t)s->sh.cipher_suite);
     }
     const struct tg_client_hello *last = s->have_ch2 ? &s->ch2 : ch;
     if (last && last->sni.len)
@@ -654,7 +685,7 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     struct tg_session *s = f->sess;
     cJSON *o = cJSON_CreateObject();
     cJSON_AddStringToObject(o, "type", "tls");
-    cJSON_AddNumberToObject(o, "schema_version", 1);
+    add_int(o, "schema_version", (int64_t)1);
     add_uid(o, f);
     add_time(o, "ts", f->ts_first);
     add_time(o, "ts_end", f->ts_last);
@@ -682,10 +713,10 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
         add_ms(o, "handshake_ms", s->ts_client_hello, s->ts_done);
     if (s->have_ch)
         add_ms(o, "rtt_ms", s->ts_client_hello, s->ts_server_hello);
-    cJSON_AddNumberToObject(o, "client_bytes", (double)f->bytes[c]);
-    cJSON_AddNumberToObject(o, "server_bytes", (double)f->bytes[1 - c]);
-    cJSON_AddNumberToObject(o, "client_packets", (double)f->packets[c]);
-    cJSON_AddNumberToObject(o, "server_packets", (double)f->packets[1 - c]);
+    add_int(o, "client_bytes", (int64_t)f->bytes[c]);
+    add_int(o, "server_bytes", (int64_t)f->bytes[1 - c]);
+    add_int(o, "client_packets", (int64_t)f->packets[c]);
+    add_int(o, "server_packets", (int64_t)f->packets[1 - c]);
     add_reassembly(o, f);
     add_risks(o, s, &facts);
     add_errors(o, s); /* last: the dissectors above may have added some */

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-struct tg_x509_summary;
+struct tg_x509_cache;
 struct tg_validator;
 
 struct tg_report {
@@ -23,7 +23,7 @@ struct tg_report {
     int write_errno;
     char *buf;          /* the JSON text of one record, reused */
     size_t cap;
-    struct tg_x509_summary *cert; /* scratch for one certificate */
+    struct tg_x509_cache *certs; /* summaries of certificates seen */
     struct tg_validator *validator; /* trust store for `validation`; NULL: none */
     uint64_t records;
 };

@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #define US_PER_SECOND INT64_C(1000000)
 #define SECONDS_PER_DAY INT64_C(86400)
@@ -32,7 +33,7 @@
 struct cache_entry {
     bool used;
     uint8_t key[KEY_LEN]; /* SHA-256 of the chain */
-    int64_t day;          /* UTC day of the capture time */
+    int64_t from, until;  /* the result holds for times in [from, until) */
     uint64_t stamp;       /* last use, for replacement */
     struct tg_validation result;
 };
@@ -97,16 +98,38 @@ static bool load_dir(X509_STORE *store, const char *path, char *err, size_t errl
     return true;
 }
 
+/*
+ * The system store: its bundle file loaded into memory, and its hashed
+ * directory as a lookup for what the bundle lacks. (OpenSSL 3's
+ * X509_STORE_set_default_paths also adds a "store" lookup that lists the
+ * whole directory on every issuer search: far too slow per session.)
+ * SSL_CERT_FILE and SSL_CERT_DIR override the places, as in OpenSSL.
+ */
+static bool load_system_store(X509_STORE *store, char *err, size_t errlen)
+{
+    const char *file = getenv(X509_get_default_cert_file_env());
+    const char *dir = getenv(X509_get_default_cert_dir_env());
+    if (!file)
+        file = X509_get_default_cert_file();
+    if (!dir)
+        dir = X509_get_default_cert_dir();
+    bool any = false;
+    if (access(file, R_OK) == 0)
+        any = X509_STORE_load_file(store, file) == 1;
+    X509_LOOKUP *lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+    if (lookup && X509_LOOKUP_add_dir(lookup, dir, X509_FILETYPE_PEM) == 1)
+        any = true;
+    ERR_clear_error();
+    if (!any)
+        say(err, errlen, "cannot use the", "system trust store", last_reason(0));
+    return any;
+}
+
 static bool load_store(X509_STORE *store, const char *ca_file, const char *ca_path, char *err,
                        size_t errlen)
 {
-    if (!ca_file && !ca_path) {
-        if (X509_STORE_set_default_paths(store) != 1) {
-            say(err, errlen, "cannot use the", "system trust store", last_reason(0));
-            return false;
-        }
-        return true;
-    }
+    if (!ca_file && !ca_path)
+        return load_system_store(store, err, errlen);
     if (ca_file && !load_file(store, ca_file, err, errlen))
         return false;
     return !ca_path || load_dir(store, ca_path, err, errlen);
@@ -249,18 +272,18 @@ static bool chain_key(const struct tg_view *ders, size_t n, uint8_t key[KEY_LEN]
 }
 
 static struct cache_entry *cache_find(struct tg_validator *v, const uint8_t key[KEY_LEN],
-                                      int64_t day)
+                                      int64_t at)
 {
     for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++) {
         struct cache_entry *e = &v->cache[i];
-        if (e->used && e->day == day && memcmp(e->key, key, KEY_LEN) == 0)
+        if (e->used && at >= e->from && at < e->until && memcmp(e->key, key, KEY_LEN) == 0)
             return e;
     }
     return NULL;
 }
 
-static void cache_store(struct tg_validator *v, const uint8_t key[KEY_LEN], int64_t day,
-                        const struct tg_validation *result)
+static void cache_store(struct tg_validator *v, const uint8_t key[KEY_LEN], int64_t from,
+                        int64_t until, const struct tg_validation *result)
 {
     struct cache_entry *slot = &v->cache[0];
     for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++) {
@@ -274,47 +297,51 @@ static void cache_store(struct tg_validator *v, const uint8_t key[KEY_LEN], int6
     }
     slot->used = true;
     memcpy(slot->key, key, KEY_LEN);
-    slot->day = day;
+    slot->from = from;
+    slot->until = until;
     slot->stamp = ++v->clock;
     slot->result = *result;
     v->stats.stored++;
 }
 
-/* True when the time t (ASN.1) falls within [from, to]. */
-static bool time_within(const ASN1_TIME *t, int64_t from, int64_t to)
+/*
+ * OpenSSL's verdict on a chain changes only when the time crosses a
+ * certificate's notBefore or the second after its notAfter. Narrows
+ * [*from, *until) to the span around `at` that no such boundary of x
+ * crosses; false when x's times cannot be read.
+ */
+static bool narrow(const X509 *x, int64_t at, int64_t *from, int64_t *until)
 {
-    struct tm tm;
-    if (!t || ASN1_TIME_to_tm(t, &tm) != 1)
-        return true; /* unreadable: assume the worst */
-    int64_t secs = (int64_t)timegm(&tm);
-    return secs >= from && secs <= to;
+    const ASN1_TIME *t[2] = {X509_get0_notBefore(x), X509_get0_notAfter(x)};
+    for (int i = 0; i < 2; i++) {
+        struct tm tm;
+        if (!t[i] || ASN1_TIME_to_tm(t[i], &tm) != 1)
+            return false;
+        int64_t b = (int64_t)timegm(&tm) + i; /* expired from notAfter + 1 */
+        if (b <= at && b > *from)
+            *from = b;
+        if (b > at && b < *until)
+            *until = b;
+    }
+    return true;
 }
 
-/* True when the certificate neither starts nor ends its validity during
- * `day`, so that OpenSSL's time checks give the same answer all day. */
-static bool steady_cert(const X509 *x, int64_t day)
-{
-    int64_t from = day * SECONDS_PER_DAY, to = from + SECONDS_PER_DAY - 1;
-    return !time_within(X509_get0_notBefore(x), from, to) &&
-           !time_within(X509_get0_notAfter(x), from, to);
-}
-
-static bool steady_stack(const STACK_OF(X509) *sk, int64_t day)
+static bool narrow_stack(const STACK_OF(X509) *sk, int64_t at, int64_t *from, int64_t *until)
 {
     for (int i = 0; sk && i < sk_X509_num(sk); i++)
-        if (!steady_cert(sk_X509_value(sk, i), day))
+        if (!narrow(sk_X509_value(sk, i), at, from, until))
             return false;
     return true;
 }
 
 /* ------------------------------------------------------------ the chain */
 
-/* Runs the verification(s); returns whether the result may be cached. */
+/* Runs the verification(s); returns whether the result may be cached, and
+ * for which span of time [*from, *until) it holds. */
 static bool verify_chain(X509_STORE *store, X509 *leaf, STACK_OF(X509) *rest, int64_t at_us,
-                         struct tg_validation *out)
+                         struct tg_validation *out, int64_t *from, int64_t *until)
 {
     time_t at = (time_t)floor_div(at_us, US_PER_SECOND);
-    int64_t day = floor_div(at_us, US_PER_SECOND * SECONDS_PER_DAY);
     struct run first, second;
     verify_once(store, leaf, rest, at, false, true, &first);
     bool trusted = first.error == X509_V_OK;
@@ -323,8 +350,11 @@ static bool verify_chain(X509_STORE *store, X509 *leaf, STACK_OF(X509) *rest, in
         trusted = second.error == X509_V_OK;
     }
     fill_result(&first, trusted, out);
-    bool steady = first.error != X509_V_ERR_UNSPECIFIED && steady_cert(leaf, day) &&
-                  steady_stack(rest, day) && steady_stack(first.chain, day);
+    *from = INT64_MIN;
+    *until = INT64_MAX;
+    bool steady = first.error != X509_V_ERR_UNSPECIFIED && narrow(leaf, at, from, until) &&
+                  narrow_stack(rest, at, from, until) &&
+                  narrow_stack(first.chain, at, from, until);
     sk_X509_pop_free(first.chain, X509_free);
     return steady;
 }
@@ -336,9 +366,9 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
     if (!n)
         return NULL;
     uint8_t key[KEY_LEN];
-    int64_t day = floor_div(at_time_us, US_PER_SECOND * SECONDS_PER_DAY);
+    int64_t at = floor_div(at_time_us, US_PER_SECOND);
     bool keyed = chain_key(ders, n, key);
-    struct cache_entry *hit = keyed ? cache_find(v, key, day) : NULL;
+    struct cache_entry *hit = keyed ? cache_find(v, key, at) : NULL;
     if (hit) { /* only chains whose leaf parsed are stored */
         v->stats.lookups++;
         v->stats.hits++;
@@ -353,9 +383,10 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
     }
     v->stats.lookups++;
     STACK_OF(X509) *rest = parse_rest(ders, n);
-    bool steady = verify_chain(v->store, leaf, rest, at_time_us, out);
+    int64_t from, until;
+    bool steady = verify_chain(v->store, leaf, rest, at_time_us, out, &from, &until);
     if (keyed && steady)
-        cache_store(v, key, day, out);
+        cache_store(v, key, from, until, out);
     else
         v->stats.uncacheable++;
     sk_X509_pop_free(rest, X509_free);

@@ -21,10 +21,12 @@
  * capture tends to show the same server chain many times. Results are kept
  * in a small table (TG_VALIDATE_CACHE_SLOTS, least recently used entry
  * replaced) keyed by the SHA-256 of the chain (each certificate's length as
- * 4 bytes, then its DER) and the UTC day of the capture time. A result is
- * only stored when no certificate involved (those sent, and the anchor
- * OpenSSL picked) starts or stops being valid during that day, so a hit
- * gives the same answer a fresh verification would. Not thread-safe: one
+ * 4 bytes, then its DER); each result holds for the span of time around
+ * its capture time that no validity boundary (notBefore, notAfter + 1 s) of
+ * the certificates involved (those sent, and the chain OpenSSL built)
+ * crosses, so a hit gives the answer a fresh verification would. The system
+ * store is its bundle file in memory plus its hashed directory, without
+ * OpenSSL 3's directory-listing "store" lookup. Not thread-safe: one
  * validator per thread.
  */
 #ifndef TG_VALIDATE_H
@@ -59,7 +61,7 @@ struct tg_validator_stats {
     uint64_t lookups;     /* chains validated */
     uint64_t hits;        /* answered from the cache */
     uint64_t stored;      /* results put in the cache */
-    uint64_t uncacheable; /* results not stored: a validity bound falls on that day */
+    uint64_t uncacheable; /* results not stored: a certificate's times unreadable */
 };
 
 /*

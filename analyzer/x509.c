@@ -480,3 +480,85 @@ void tg_x509_summarize(struct tg_view der, struct tg_x509_summary *out)
     }
     ERR_clear_error(); /* leave no failure behind in this thread's queue */
 }
+
+/* ------------------------------------------------------------ the cache */
+
+struct cache_slot {
+    uint64_t hash;
+    uint8_t *der; /* a copy, to confirm a match byte for byte */
+    size_t len;
+    uint64_t stamp;
+    struct tg_x509_summary summary;
+};
+
+struct tg_x509_cache {
+    struct cache_slot slot[TG_X509_CACHE_SLOTS];
+    uint64_t clock, lookups, hits;
+};
+
+/* FNV-1a over 8-byte words, then mixed: fast, not for security (a match is
+ * always confirmed by memcmp). */
+static uint64_t der_hash(struct tg_view der)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ der.len;
+    size_t i = 0;
+    for (; der.len - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, der.p + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+    }
+    for (; i < der.len; i++)
+        h = (h ^ der.p[i]) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
+struct tg_x509_cache *tg_x509_cache_new(void)
+{
+    return calloc(1, sizeof(struct tg_x509_cache));
+}
+
+void tg_x509_cache_free(struct tg_x509_cache *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < TG_X509_CACHE_SLOTS; i++)
+        free(c->slot[i].der);
+    free(c);
+}
+
+const struct tg_x509_summary *tg_x509_cached(struct tg_x509_cache *c, struct tg_view der)
+{
+    uint64_t h = der_hash(der);
+    struct cache_slot *victim = &c->slot[0];
+    c->lookups++;
+    for (size_t i = 0; i < TG_X509_CACHE_SLOTS; i++) {
+        struct cache_slot *e = &c->slot[i];
+        if (e->der && e->hash == h && e->len == der.len && memcmp(e->der, der.p, der.len) == 0) {
+            e->stamp = ++c->clock;
+            c->hits++;
+            return &e->summary;
+        }
+        if (!e->der || (victim->der && e->stamp < victim->stamp))
+            victim = e;
+    }
+    uint8_t *copy = malloc(der.len ? der.len : 1);
+    tg_x509_summarize(der, &victim->summary);
+    free(victim->der);
+    victim->der = NULL;
+    if (copy) { /* without memory the summary is still returned, just not kept */
+        memcpy(copy, der.p, der.len);
+        victim->der = copy;
+        victim->hash = h;
+        victim->len = der.len;
+        victim->stamp = ++c->clock;
+    }
+    return &victim->summary;
+}
+
+void tg_x509_cache_stats(const struct tg_x509_cache *c, uint64_t *lookups, uint64_t *hits)
+{
+    *lookups = c->lookups;
+    *hits = c->hits;
+}

@@ -68,15 +68,36 @@ struct tg_x509_summary {
 void tg_x509_summarize(struct tg_view der, struct tg_x509_summary *out);
 
 /*
+ * A bounded cache of summaries by certificate: servers send the same chain
+ * again and again, and parsing X.509 is the dearest step of a record. An
+ * entry is found by a fast hash of the DER and confirmed by comparing the
+ * whole DER, so crafted input cannot make one certificate pass for another.
+ * Least recently used entries are replaced; TG_X509_CACHE_SLOTS entries.
+ */
+#define TG_X509_CACHE_SLOTS 128
+
+struct tg_x509_cache;
+
+struct tg_x509_cache *tg_x509_cache_new(void);
+void tg_x509_cache_free(struct tg_x509_cache *c);
+
+/* The summary of `der`, from the cache or made now (and kept). Valid until
+ * the next call with the same cache. */
+const struct tg_x509_summary *tg_x509_cached(struct tg_x509_cache *c, struct tg_view der);
+
+/* Lookups and hits so far. */
+void tg_x509_cache_stats(const struct tg_x509_cache *c, uint64_t *lookups, uint64_t *hits);
+
+/* A DER DistinguishedName (as in a CertificateRequest) as RFC 4514 text;
+ * false (and "") when it does not parse. */
+bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap);
+
+/*
  * Parses a time as text to seconds since 1970-01-01T00:00:00Z: ASN.1
  * UTCTime "YYMMDDHHMMSSZ" (YY >= 50 is 19YY, RFC 5280 4.1.2.5.1),
  * GeneralizedTime "YYYYMMDDHHMMSSZ", or RFC 3339 "YYYY-MM-DDTHH:MM:SSZ".
  * Plain arithmetic: no time zone, locale or OpenSSL state is consulted.
  */
-/* A DER DistinguishedName (as in a CertificateRequest) as RFC 4514 text;
- * false (and "") when it does not parse. */
-bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap);
-
 bool tg_x509_parse_time(const char *text, time_t *out);
 
 /* Digests of a view, as raw bytes; false if the digest is unavailable. */

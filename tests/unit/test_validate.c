@@ -428,33 +428,34 @@ static void test_cache(void)
     struct tg_validator_stats st;
     struct tg_validation a, b;
     run(v, LEAF, INT, 2, T_CAPTURE, &a);
-    run(v, LEAF, INT, 2, T_CAPTURE + 3600, &b); /* same UTC day: a hit */
+    run(v, LEAF, INT, 2, T_CAPTURE + 3600, &b); /* no validity boundary between: a hit */
     tg_validator_stats(v, &st);
     CHECK_INT(st.lookups, 2);
     CHECK_INT(st.hits, 1);
     CHECK_INT(st.stored, 1);
     CHECK(memcmp(&a, &b, sizeof a) == 0);
-    run(v, LEAF, INT, 2, T_CAPTURE + DAY, &b); /* the next day: verified again */
+    run(v, LEAF, INT, 2, T_CAPTURE + DAY, &b); /* still inside every validity: a hit */
     run(v, LEAF, INT, 1, T_CAPTURE, &b);       /* another chain */
     tg_validator_stats(v, &st);
-    CHECK_INT(st.hits, 1);
-    CHECK_INT(st.stored, 3);
+    CHECK_INT(st.hits, 2);
+    CHECK_INT(st.stored, 2);
     CHECK_STR(b.reason, "unable to get local issuer certificate");
     /* A hit keeps the failure it stored. */
     run(v, LEAF, INT, 1, T_CAPTURE + 60, &b);
     tg_validator_stats(v, &st);
-    CHECK_INT(st.hits, 2);
+    CHECK_INT(st.hits, 3);
     CHECK_STR(b.reason, "unable to get local issuer certificate");
 
-    /* On the day EXPIRED ends, the answer depends on the hour: not stored. */
+    /* A stored result holds only between validity boundaries: either side
+     * of EXPIRED's notAfter the answer is the one a fresh check gives. */
     CHECK_STR(run(v, EXPIRED, INT, 2, T_EXPIRY_DAY, &b), "certificate has expired");
     CHECK_STR(run(v, EXPIRED, INT, 2, T_EXPIRY_DAY - 12 * 3600 - 1, &b), "ok");
+    CHECK_STR(run(v, EXPIRED, INT, 2, T_EXPIRY_DAY - 12 * 3600 + 1, &b),
+              "certificate has expired");
+    CHECK_STR(run(v, EXPIRED, INT, 2, T_EXPIRY_DAY - 13 * 3600, &b), "ok");
     tg_validator_stats(v, &st);
-    CHECK_INT(st.uncacheable, 1); /* the second call falls on the day before */
-    CHECK_STR(run(v, EXPIRED, INT, 2, T_EXPIRY_DAY - 3600, &b), "certificate has expired");
-    tg_validator_stats(v, &st);
-    CHECK_INT(st.uncacheable, 2);
-    CHECK_INT(st.hits, 2);
+    CHECK_INT(st.stored, 4); /* one result after notAfter, one before */
+    CHECK_INT(st.hits, 5);
 
     /* A chain whose leaf does not parse is neither verified nor stored. */
     struct tg_view junk_first[2] = {JUNK, INT};
@@ -463,8 +464,18 @@ static void test_cache(void)
     CHECK(tg_validate_chain(v, junk_first, 2, US(T_CAPTURE), &b) == NULL);
     tg_validator_stats(v, &st);
     CHECK_INT(st.lookups, lookups);
-    CHECK_INT(st.hits, 2);
+    CHECK_INT(st.hits, 5);
     tg_validator_free(v);
+}
+
+/* LEAF followed by k copies of INT: distinct chains with the same verdict. */
+static const char *run_k(struct tg_validator *v, size_t k, struct tg_validation *out)
+{
+    struct tg_view chain[TG_VALIDATE_CACHE_SLOTS + 2];
+    chain[0] = LEAF;
+    for (size_t i = 1; i <= k; i++)
+        chain[i] = INT;
+    return tg_validate_chain(v, chain, k + 1, US(T_CAPTURE), out);
 }
 
 static void test_cache_bound(void)
@@ -476,17 +487,17 @@ static void test_cache_bound(void)
         abort();
     struct tg_validator_stats st;
     struct tg_validation r;
-    for (int64_t d = 0; d < TG_VALIDATE_CACHE_SLOTS; d++)
-        run(v, LEAF, INT, 2, T_CAPTURE + d * DAY, &r);
-    run(v, LEAF, INT, 2, T_CAPTURE, &r); /* day 0 is now the most recent */
-    run(v, LEAF, INT, 2, T_CAPTURE + TG_VALIDATE_CACHE_SLOTS * DAY, &r); /* evicts day 1 */
+    for (size_t k = 1; k <= TG_VALIDATE_CACHE_SLOTS; k++)
+        run_k(v, k, &r);
+    run_k(v, 1, &r);                           /* chain 1 is now the most recent */
+    run_k(v, TG_VALIDATE_CACHE_SLOTS + 1, &r); /* evicts chain 2 */
     tg_validator_stats(v, &st);
     CHECK_INT(st.hits, 1);
     CHECK_INT(st.stored, TG_VALIDATE_CACHE_SLOTS + 1);
-    run(v, LEAF, INT, 2, T_CAPTURE, &r);
+    run_k(v, 1, &r);
     tg_validator_stats(v, &st);
     CHECK_INT(st.hits, 2);
-    run(v, LEAF, INT, 2, T_CAPTURE + DAY, &r);
+    run_k(v, 2, &r);
     tg_validator_stats(v, &st);
     CHECK_INT(st.hits, 2);
     CHECK_STR(r.reason, "ok");
