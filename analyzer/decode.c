@@ -226,6 +226,8 @@ static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_
     size_t ihl = (size_t)(vihl & 0x0f) * 4;
     if (r.err)
         return read_error(&r, cut);
+    if (total == 0 && !cut)
+        total = (uint16_t)(ip.len > 0xffff ? 0xffff : ip.len); /* TSO: length left 0 */
     if (vihl >> 4 != 4 || ihl < 20 || total < ihl)
         return TG_DEC_MALFORMED;
     /* The datagram is `total` bytes; what follows it is link padding. */

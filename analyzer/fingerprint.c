@@ -172,8 +172,6 @@ static enum tg_status client_hello_usable(const struct tg_client_hello *ch)
 {
     if (ch->sslv2 || ch->random.len != HELLO_RANDOM_LEN)
         return TG_E_MALFORMED;
-    if (ch->n_extensions_total > ch->n_extensions)
-        return TG_E_LIMIT;
     return TG_OK;
 }
 
@@ -181,9 +179,40 @@ static enum tg_status server_hello_usable(const struct tg_server_hello *sh)
 {
     if (sh->sslv2 || sh->random.len != HELLO_RANDOM_LEN)
         return TG_E_MALFORMED;
-    if (sh->n_extensions_total > sh->n_extensions)
-        return TG_E_LIMIT;
     return TG_OK;
+}
+
+/* Most extension types a hello can carry: each takes at least 4 bytes. */
+#define ALL_TYPES_MAX (65535 / 4)
+
+/* A hello's extension types in order: the dissector's array, or, when it
+ * kept fewer than were sent (a capped array), all of them from the block. */
+struct ext_types {
+    const uint16_t *type;
+    size_t n;
+    uint16_t all[ALL_TYPES_MAX];
+};
+
+static void ext_types(struct ext_types *t, const uint16_t *kept, size_t n_kept, size_t total,
+                      struct tg_view block)
+{
+    t->type = kept;
+    t->n = n_kept;
+    if (total <= n_kept)
+        return;
+    struct tg_rd r = tg_rd_of(block);
+    size_t n = 0;
+    while (tg_rd_left(&r) >= 4 && n < ALL_TYPES_MAX) {
+        t->all[n++] = tg_rd_u16(&r);
+        tg_rd_skip(&r, tg_rd_u16(&r));
+    }
+    t->type = t->all;
+    t->n = n;
+}
+
+static void ch_types(struct ext_types *t, const struct tg_client_hello *ch)
+{
+    ext_types(t, ch->extensions, ch->n_extensions, ch->n_extensions_total, ch->extensions_block);
 }
 
 static void ja3_string(const struct tg_client_hello *ch, struct sink *s)
@@ -192,7 +221,9 @@ static void ja3_string(const struct tg_client_hello *ch, struct sink *s)
     put(s, ',');
     (void)put_u16_list(s, ch->cipher_suites, '-', false);
     put(s, ',');
-    (void)put_types(s, ch->extensions, ch->n_extensions, '-', false);
+    struct ext_types t;
+    ch_types(&t, ch);
+    (void)put_types(s, t.type, t.n, '-', false);
     put(s, ',');
     if (ch->has_supported_groups)
         (void)put_u16_list(s, ch->supported_groups, '-', false);
@@ -207,7 +238,9 @@ static void ja3s_string(const struct tg_server_hello *sh, struct sink *s)
     put(s, ',');
     put_dec(s, sh->cipher_suite);
     put(s, ',');
-    (void)put_types(s, sh->extensions, sh->n_extensions, '-', false);
+    struct ext_types t;
+    ext_types(&t, sh->extensions, sh->n_extensions, sh->n_extensions_total, sh->extensions_block);
+    (void)put_types(s, t.type, t.n, '-', false);
 }
 
 size_t tg_ja3_size(const struct tg_client_hello *ch)
@@ -362,9 +395,11 @@ static void ja4_a(const struct tg_client_hello *ch, char protocol, struct sink *
     put(s, protocol);
     put(s, version[0]);
     put(s, version[1]);
-    put(s, has_type(ch->extensions, ch->n_extensions, EXT_SERVER_NAME) ? 'd' : 'i');
+    struct ext_types t;
+    ch_types(&t, ch);
+    put(s, has_type(t.type, t.n, EXT_SERVER_NAME) ? 'd' : 'i');
     put_count(s, count_non_grease_u16(ch->cipher_suites));
-    put_count(s, count_non_grease_types(ch->extensions, ch->n_extensions));
+    put_count(s, count_non_grease_types(t.type, t.n));
     put_alpn(s, ch);
 }
 
@@ -386,7 +421,9 @@ static void ja4_r_string(const struct tg_client_hello *ch, char protocol, struct
     at->b_len = s->len - at->b_start;
     put(s, '_');
     at->c_start = s->len;
-    at->n_extensions = put_types(s, ch->extensions, ch->n_extensions, ',', true);
+    struct ext_types t;
+    ch_types(&t, ch);
+    at->n_extensions = put_types(s, t.type, t.n, ',', true);
     if (count_non_grease_u16(ch->signature_algorithms) > 0) {
         put(s, '_');
         (void)put_u16_list(s, ch->signature_algorithms, ',', true);

@@ -16,6 +16,7 @@
 #include "../dissectors/new_session_ticket.h"
 #include "../dissectors/server_key_exchange.h"
 #include "../dissectors/u16list.h"
+#include "fingerprint.h"
 #include "log.h"
 #include "risks.h"
 #include "session.h"
@@ -595,6 +596,63 @@ static void add_errors(cJSON *o, const struct tg_session *s)
             cJSON_AddItemToArray(a, cJSON_CreateString(tg_err_name((enum tg_err)e)));
 }
 
+/* ---------------------------------------------------------- fingerprints */
+
+/* JA3 (+ ja3_string when `strings`) of a ClientHello; nothing when it has none. */
+static void add_ja3(cJSON *o, const struct tg_client_hello *ch, bool strings)
+{
+    size_t need = tg_ja3_size(ch);
+    char *str = need ? malloc(need) : NULL;
+    char md5[TG_JA3_HASH_SIZE];
+    if (str && tg_ja3(ch, str, need, md5) == TG_OK) {
+        cJSON_AddStringToObject(o, "ja3", md5);
+        if (strings)
+            cJSON_AddStringToObject(o, "ja3_string", str);
+    }
+    free(str);
+}
+
+/* JA4 (+ ja4_r when `strings`) of a ClientHello over TCP. */
+static void add_ja4(cJSON *o, const struct tg_client_hello *ch, bool strings)
+{
+    size_t need = tg_ja4_r_size(ch);
+    char *raw = need ? malloc(need) : NULL;
+    char ja4[TG_JA4_SIZE];
+    if (raw && tg_ja4(ch, 't', ja4, raw, need) == TG_OK) {
+        cJSON_AddStringToObject(o, "ja4", ja4);
+        if (strings)
+            cJSON_AddStringToObject(o, "ja4_r", raw);
+    }
+    free(raw);
+}
+
+static void add_ja3s(cJSON *o, const struct tg_server_hello *sh)
+{
+    size_t need = tg_ja3s_size(sh);
+    char *str = need ? malloc(need) : NULL;
+    char md5[TG_JA3_HASH_SIZE];
+    if (str && tg_ja3s(sh, str, need, md5) == TG_OK) {
+        cJSON_AddStringToObject(o, "ja3s", md5);
+        cJSON_AddStringToObject(o, "ja3s_string", str);
+    }
+    free(str);
+}
+
+static void add_fingerprints(cJSON *o, const struct tg_session *s)
+{
+    if (s->have_ch) {
+        add_ja3(o, &s->ch, true);
+        add_ja4(o, &s->ch, true);
+    }
+    if (s->have_sh)
+        add_ja3s(o, &s->sh);
+    cJSON *retry = cJSON_GetObjectItemCaseSensitive(o, "retry_client_hello");
+    if (retry && s->have_ch2) { /* the contract: its own ja3 and ja4 */
+        add_ja3(retry, &s->ch2, false);
+        add_ja4(retry, &s->ch2, false);
+    }
+}
+
 /* ------------------------------------------------------------- top level */
 
 /* Unique within a run and the same for the same input: base62 of a mix of
@@ -692,6 +750,7 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     add_endpoints(o, f, s);
     cJSON_AddStringToObject(o, "state", tg_session_state(s));
     add_negotiation(o, r, s);
+    add_fingerprints(o, s);
     int c = s->client_dir < 0 ? 0 : s->client_dir;
     if (s->have_ch)
         add_client_hello(o, "client_hello", &s->ch, s->tls[c].first_version, s->ch_length);

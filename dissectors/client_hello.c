@@ -360,10 +360,12 @@ static enum tg_status read_extensions(struct tg_rd *r, struct tg_client_hello *c
         return status_of(r->err);
     ch->has_extensions_block = true;
     if (declared > tg_rd_left(r)) {
+        ch->extensions_block = tg_rd_peek(r, tg_rd_left(r));
         struct tg_rd partial = tg_rd_of(tg_rd_rest(r));
         walk_extensions(&partial, ch);
         return TG_E_SHORT;
     }
+    ch->extensions_block = tg_rd_peek(r, declared);
     struct tg_rd block = tg_rd_sub(r, declared);
     walk_extensions(&block, ch);
     if (tg_rd_left(r) > 0)

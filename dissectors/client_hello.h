@@ -38,6 +38,7 @@ struct tg_client_hello {
     uint16_t extensions[TG_CH_MAX_EXTENSIONS];
     size_t n_extensions; /* kept; more are counted in n_extensions_total */
     size_t n_extensions_total;
+    struct tg_view extensions_block; /* the extensions as sent (the part present) */
 
     /*
      * Parsed extensions. The first occurrence of a type is parsed, a repeat

@@ -248,10 +248,12 @@ static enum tg_status read_extensions(struct tg_rd *r, struct tg_server_hello *s
         return status_of(r->err);
     sh->has_extensions_block = true;
     if (declared > tg_rd_left(r)) {
+        sh->extensions_block = tg_rd_peek(r, tg_rd_left(r));
         struct tg_rd partial = tg_rd_of(tg_rd_rest(r));
         walk_extensions(&partial, sh);
         return TG_E_SHORT;
     }
+    sh->extensions_block = tg_rd_peek(r, declared);
     struct tg_rd block = tg_rd_sub(r, declared);
     walk_extensions(&block, sh);
     if (tg_rd_left(r) > 0)

@@ -36,6 +36,7 @@ struct tg_server_hello {
     uint16_t extensions[TG_SH_MAX_EXTENSIONS];
     size_t n_extensions;
     size_t n_extensions_total;
+    struct tg_view extensions_block; /* the extensions as sent (the part present) */
 
     /*
      * Parsed extensions, first occurrence of a type only. Values and their

@@ -407,7 +407,8 @@ static void test_alpn(void)
 {
     puts("ALPN characters, alphanumeric or not");
     static const uint8_t ab[] = {0xab}, abcd[] = {0xab, 0xcd}, z_ab[] = {0x30, 0xab};
-    static const uint8_t zo_abcd[] = {0x30, 0x31, 0xab, 0xcd}, z_abcd_o[] = {0x30, 0xab, 0xcd, 0x31};
+    static const uint8_t zo_abcd[] = {0x30, 0x31, 0xab, 0xcd},
+                         z_abcd_o[] = {0x30, 0xab, 0xcd, 0x31};
     /* [JA4.md] "h2" -> h2, "http/1.1" -> h1 */
     alpn_case("h2", 2, "h2_000000000000_000000000000", __LINE__);
     alpn_case("http/1.1", 8, "h1_000000000000_000000000000", __LINE__);
@@ -519,9 +520,9 @@ static void test_capacities(void)
                                      (cap == 0 || strncmp(s, full.ja3, cap - 1) == 0)
                                : st3 == TG_OK && strcmp(s, full.ja3) == 0;
         enum tg_status st4 = tg_ja4(&ch, 't', ja4, cap ? s : NULL, cap);
-        bool ok4 = cap < need4 ? st4 == TG_E_LIMIT && ja4[0] == '\0' &&
-                                     (cap == 0 || strlen(s) == cap - 1)
-                               : st4 == TG_OK && strcmp(ja4, full.ja4) == 0;
+        bool ok4 = cap < need4
+                       ? st4 == TG_E_LIMIT && ja4[0] == '\0' && (cap == 0 || strlen(s) == cap - 1)
+                       : st4 == TG_OK && strcmp(ja4, full.ja4) == 0;
         bad += !ok3 || !ok4;
         free(s);
     }
@@ -531,7 +532,7 @@ static void test_capacities(void)
 
 static void test_too_many_extensions(void)
 {
-    puts("more extensions than the dissector keeps: no fingerprint");
+    puts("more extensions than the dissector keeps: all of them, from the block");
     struct buf b;
     struct tg_client_hello ch;
     uint8_t *copy;
@@ -544,11 +545,19 @@ static void test_too_many_extensions(void)
     CHECK(parse(&b, &ch, &copy) == TG_OK);
     CHECK(ch.n_extensions_total > ch.n_extensions);
     fingerprint(&ch, 't', &p);
-    CHECK(p.ja3_st == TG_E_LIMIT && p.ja4_st == TG_E_LIMIT);
-    CHECK_STR(p.ja3, "");
-    CHECK_STR(p.ja3_md5, "");
-    CHECK_STR(p.ja4, "");
-    CHECK(tg_ja3_size(&ch) == 0 && tg_ja4_r_size(&ch) == 0);
+    CHECK(p.ja3_st == TG_OK && p.ja4_st == TG_OK);
+    /* JA3 lists every one of the 65 types 4096..4160, in order. */
+    char want[1024] = "771,4865-4866-4867,";
+    for (unsigned i = 0; i < TG_CH_MAX_EXTENSIONS + 1; i++) {
+        char one[8];
+        snprintf(one, sizeof one, i ? "-%u" : "%u", 0x1000 + i);
+        strncat(want, one, sizeof want - strlen(want) - 1);
+    }
+    strncat(want, ",,", sizeof want - strlen(want) - 1);
+    CHECK_STR(p.ja3, want);
+    /* JA4 counts 65 extensions (no SNI, no ALPN). */
+    CHECK(strncmp(p.ja4, "t12i036500_", 11) == 0);
+    CHECK(tg_ja3_size(&ch) == strlen(want) + 1);
     free(copy);
 }
 
@@ -557,12 +566,14 @@ static void test_too_many_extensions(void)
 static void test_sslv2(void)
 {
     puts("SSLv2-format CLIENT-HELLO: no JA3, no JA4 (as ja3.py, tshark, Arkime, nDPI)");
+    /* clang-format off */
     static const uint8_t hello[] = {
-        0x01, 0x03, 0x01,             /* msg_type, version TLS 1.0 */
+        0x01, 0x03, 0x01,                   /* msg_type, version TLS 1.0 */
         0x00, 0x06, 0x00, 0x00, 0x00, 0x10, /* specs 6, session id 0, challenge 16 */
         0x01, 0x00, 0x80, 0x00, 0x00, 0x2f, /* SSL2_RC4_128_WITH_MD5, TLS 0x002f */
         1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
     };
+    /* clang-format on */
     uint8_t *copy = malloc(sizeof hello);
     memcpy(copy, hello, sizeof hello);
     struct tg_view v = {copy, sizeof hello};
@@ -603,7 +614,7 @@ static void test_ja3s(void)
     sh[34] = 0x00;                 /* empty session id */
     sh[35] = 0x00;                 /* TLS_RSA_WITH_RC4_128_SHA */
     sh[36] = 0x05;
-    sh[37] = 0x00;                 /* compression null */
+    sh[37] = 0x00; /* compression null */
     static const uint8_t exts[] = {0x00, 0x05, 0xff, 0x01, 0x00, 0x01, 0x00};
     memcpy(sh + 38, exts, sizeof exts);
     char str[64], md5[TG_JA3_HASH_SIZE];
@@ -622,9 +633,14 @@ static void test_ja3s(void)
     CHECK_STR(str, "768");
     CHECK_STR(md5, "");
     /* an SSLv2 SERVER-HELLO: none */
-    static const uint8_t v2[] = {0x04, 0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x03, 0x00,
-                                 0x10, 0x01, 0x00, 0x80, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
-                                 13, 14, 15, 16};
+    /* clang-format off */
+    static const uint8_t v2[] = {
+        0x04, 0x00, 0x00, 0x00, 0x02,       /* msg_type, no hit, cert type, version 2 */
+        0x00, 0x00, 0x00, 0x03, 0x00, 0x10, /* certificate 0, specs 3, connection id 16 */
+        0x01, 0x00, 0x80,                   /* SSL2_RC4_128_WITH_MD5 */
+        1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16,
+    };
+    /* clang-format on */
     CHECK(ja3s_of(v2, sizeof v2, str, sizeof str, md5, true) == TG_E_MALFORMED);
     CHECK_STR(str, "");
 }
