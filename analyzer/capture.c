@@ -8,9 +8,9 @@
  *
  * Live interfaces are opened with pcap_create and pcap_set_* before
  * pcap_activate, in immediate mode (each packet is handed over as it
- * arrives, not when a kernel block fills) and non-blocking, so the caller
- * polls the selectable descriptor with its own timeout and reads what is
- * waiting in bounded batches.
+ * arrives, not when a kernel block fills; --buffered turns it off) and
+ * non-blocking, so the caller polls the selectable descriptor with its own
+ * timeout and reads what is waiting in bounded batches.
  */
 #include "capture.h"
 
@@ -209,11 +209,11 @@ static bool configure(pcap_t *p, const struct tg_capture_live_opts *o)
     int snaplen = o->snaplen > 0 ? o->snaplen : TG_CAPTURE_DEFAULT_SNAPLEN;
     bool ok = pcap_set_snaplen(p, snaplen) == 0 && pcap_set_promisc(p, !o->no_promisc) == 0 &&
               pcap_set_timeout(p, TG_CAPTURE_READ_TIMEOUT_MS) == 0 &&
-              pcap_set_immediate_mode(p, 1) == 0 &&
+              pcap_set_immediate_mode(p, !o->buffered) == 0 &&
               pcap_set_tstamp_precision(p, PCAP_TSTAMP_PRECISION_MICRO) == 0;
-    if (ok && o->buffer_kib > 0)
-        ok = pcap_set_buffer_size(p, o->buffer_kib > INT_MAX / 1024 ? INT_MAX
-                                                                     : o->buffer_kib * 1024) == 0;
+    int kib = o->buffer_kib > 0 ? o->buffer_kib : TG_CAPTURE_DEFAULT_BUFFER_KIB;
+    if (ok)
+        ok = pcap_set_buffer_size(p, kib > INT_MAX / 1024 ? INT_MAX : kib * 1024) == 0;
     if (!ok)
         tg_log("%s: cannot set capture options: %s", o->iface, pcap_geterr(p));
     return ok;

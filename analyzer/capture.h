@@ -48,13 +48,19 @@ const char *tg_capture_lib_version(void);
 
 #define TG_CAPTURE_DEFAULT_SNAPLEN 262144
 #define TG_CAPTURE_READ_TIMEOUT_MS 100 /* libpcap's buffering timeout */
+/* The kernel buffer without -B. In immediate mode Linux libpcap uses a ring
+ * of fixed-size slots, each as large as the largest packet (64 KiB when the
+ * interface offloads segmentation, the snaplen on "any"): libpcap's 2 MiB
+ * would hold a few dozen packets. */
+#define TG_CAPTURE_DEFAULT_BUFFER_KIB 32768
 
 struct tg_capture_live_opts {
     const char *iface;  /* a name from tg_capture_list, or "any" */
     const char *filter; /* BPF expression or NULL */
     int snaplen;        /* 0: TG_CAPTURE_DEFAULT_SNAPLEN */
-    int buffer_kib;     /* kernel buffer in KiB; 0: libpcap's default */
+    int buffer_kib;     /* kernel buffer in KiB; 0: TG_CAPTURE_DEFAULT_BUFFER_KIB */
     bool no_promisc;
+    bool buffered;      /* not immediate: packets come in blocks, every 100 ms */
 };
 
 /* Counters from pcap_stats, kept in 64 bits across libpcap's 32-bit ones. */
@@ -66,7 +72,8 @@ struct tg_capture_counts {
 
 struct tg_live_capture;
 
-/* Opens and activates the interface, in immediate mode and non-blocking,
+/* Opens and activates the interface, in immediate mode (unless buffered)
+ * and non-blocking,
  * with the filter set. TG_CAP_UNREADABLE (no such interface, no
  * permission, unsupported link type) or TG_CAP_BAD_FILTER with a message
  * logged; *out is set on TG_CAP_OK. */

@@ -2,14 +2,20 @@
  * classify.h - application classification by nDPI (Debian 12's libndpi 4.2),
  * the only part of tlsglass that sees nDPI. Callers hold opaque pointers.
  *
- * One detection module per run (about 9 MB, built once). A flow gets an
- * nDPI flow state when it turns out to be TLS; the flow table feeds it the
- * flow's IP packets, from the IP header on, until tg_ndpi_feed says nDPI has
- * decided (the application is known and nDPI wants no more packets, e.g. the
- * server certificate was seen), or until TG_NDPI_MAX_PACKETS packets. It
- * then copies the verdict out with tg_ndpi_result and frees the state.
- * A flow that ends undecided gets tg_ndpi_result too: nDPI then gives up and
- * guesses, as ndpiReader does at the end of a capture.
+ * One detection module per run (about 8 MB of memory, 0.1 s to build). A
+ * flow gets an nDPI flow state when it turns out to be TLS; the flow table
+ * feeds it the flow's IP packets, from the IP header on, until tg_ndpi_feed
+ * says nDPI has decided (the application is known and nDPI wants no more
+ * packets, e.g. the server certificate was seen), or TG_NDPI_MAX_PACKETS
+ * packets were fed, or the caller has seen enough. It then copies the
+ * verdict out with tg_ndpi_result and frees the state: tg_ndpi_result on an
+ * undecided flow makes nDPI give up and guess, as ndpiReader does at the end
+ * of a capture.
+ *
+ * Memory per flow while it is fed: the state (tg_ndpi_flow_size(), 704
+ * bytes with nDPI 4.2) plus what nDPI hangs on it, for TLS mainly its record
+ * reassembly buffer and certificate names: 4.4 KB on average and 20 KB at
+ * most over the 756 TLS flows of the public test captures.
  */
 #ifndef TG_CLASSIFY_H
 #define TG_CLASSIFY_H

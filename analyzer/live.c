@@ -178,11 +178,10 @@ static void add_ts(cJSON *o, int64_t us)
     char text[64];
     time_t secs = (time_t)(us / 1000000);
     struct tm tm;
-    if (us < 0 || !gmtime_r(&secs, &tm))
+    if (us <= 0 || !gmtime_r(&secs, &tm)) /* no packet yet (offline) */
         return;
     snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-             (long)(us % 1000000));
+             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(us % 1000000));
     cJSON_AddStringToObject(o, "ts", text);
 }
 
@@ -276,8 +275,7 @@ static void print_stats(const struct tg_live_stats *s)
                (unsigned long long)s->counts.dropped_interface);
     tg_log("%llu packets analysed, %llu flows (%llu open), %llu TLS sessions, %llu records "
            "written",
-           (unsigned long long)s->a->stats.packets,
-           (unsigned long long)s->a->flows.stats.created,
+           (unsigned long long)s->a->stats.packets, (unsigned long long)s->a->flows.stats.created,
            (unsigned long long)s->a->flows.count, (unsigned long long)s->a->flows.stats.tls,
            (unsigned long long)s->r->records);
 }
@@ -292,8 +290,9 @@ struct live_run {
     struct tg_report *r;
     struct tg_live_stats stats;
     int64_t interval_us;
-    int64_t next_stats;   /* monotonic clock */
-    int64_t next_sample;  /* monotonic clock: pcap_stats sampled each second */
+    int64_t next_stats;  /* monotonic clock */
+    int64_t next_sample; /* monotonic clock: pcap_stats sampled each second */
+    bool buffered;       /* the kernel hands packets over in blocks */
 };
 
 /* Flushes; false once the output has failed (r->failed tells why). */
@@ -338,6 +337,8 @@ static bool signal_work(struct live_run *L)
     if (reopen_asked) {
         reopen_asked = 0;
         if (!L->r->failed && tg_output_reopen(&L->r->out) != TG_OK) {
+            tg_log("%s: cannot reopen: %s", L->r->out.path ? L->r->out.path : "-",
+                   strerror(L->r->out.err));
             L->r->failed = true;
             L->r->write_errno = L->r->out.err;
             return false;
@@ -385,6 +386,11 @@ static enum live_end loop(struct live_run *L)
  * last statistics record; the exit status. */
 static int finish(struct live_run *L, enum live_end how)
 {
+    if (how == LIVE_STOPPED && L->buffered) { /* the kernel retires its open block */
+        struct timespec t = {0, (TG_CAPTURE_READ_TIMEOUT_MS + 50) * 1000000L};
+        while (nanosleep(&t, &t) != 0 && errno == EINTR)
+            continue;
+    }
     if (how == LIVE_STOPPED && tg_capture_live_read(L->cap, L->a, TG_LIVE_DRAIN) < 0)
         how = LIVE_CAPTURE_BROKE;
     if (how == LIVE_CAPTURE_BROKE)
@@ -406,8 +412,7 @@ static int finish(struct live_run *L, enum live_end how)
 }
 
 /* Output and analyzer, then the loop; the capture is open. */
-static int run_open(struct live_run *L, const struct tg_live_opts *o,
-                    const struct tg_config *cfg)
+static int run_open(struct live_run *L, const struct tg_live_opts *o, const struct tg_config *cfg)
 {
     struct tg_report report;
     if (tg_report_open(&report, o->output, o->pretty) != TG_OK) {
@@ -427,6 +432,7 @@ static int run_open(struct live_run *L, const struct tg_live_opts *o,
     tg_live_stats_attach(&L->stats, &a, &report, o->cap.iface);
     int64_t now = clock_us(CLOCK_MONOTONIC);
     L->interval_us = o->stats_interval_us;
+    L->buffered = o->cap.buffered;
     L->next_stats = now + o->stats_interval_us;
     L->next_sample = now + 1000000;
     char desc[160];

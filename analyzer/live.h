@@ -21,14 +21,14 @@ enum {
     TG_EXIT_DAMAGED = 4,
 };
 
-#define TG_LIVE_WAKE_MS 200     /* the loop wakes at least this often */
-#define TG_LIVE_BATCH 1024      /* packets read between two looks at the clock */
-#define TG_LIVE_DRAIN 65536     /* packets still read after a stop signal */
+#define TG_LIVE_WAKE_MS 200 /* the loop wakes at least this often */
+#define TG_LIVE_BATCH 1024  /* packets read between two looks at the clock */
+#define TG_LIVE_DRAIN 65536 /* packets still read after a stop signal */
 
 struct tg_live_opts {
     struct tg_capture_live_opts cap;
-    const char *user;          /* -Z: the user to become once the capture is open */
-    const char *output;        /* -w path, NULL for standard output */
+    const char *user;   /* -Z: the user to become once the capture is open */
+    const char *output; /* -w path, NULL for standard output */
     bool pretty;
     int64_t stats_interval_us; /* 0: no statistics records */
 };
@@ -47,11 +47,11 @@ bool tg_live_drop_privileges(const char *user);
 struct tg_live_stats {
     struct tg_analyzer *a;
     struct tg_report *r;
-    const char *iface;                  /* NULL offline */
-    bool have_counts;                   /* `counts` come from pcap_stats */
+    const char *iface; /* NULL offline */
+    bool have_counts;  /* `counts` come from pcap_stats */
     struct tg_capture_counts counts;
     uint64_t session_errors[TG_ERR_COUNT]; /* sessions ended with each error */
-    uint64_t states[4];                 /* established, resumed, failed, incomplete */
+    uint64_t states[4];                    /* established, resumed, failed, incomplete */
     uint64_t stats_records;
     /* The analyzer's flow callbacks, called on from ours. */
     tg_flow_end_fn next_end;
@@ -62,7 +62,7 @@ struct tg_live_stats {
 /* Starts counting the analyzer's ended sessions (a->flows' callbacks are
  * wrapped, so call after tg_analyzer_init and before any packet). */
 void tg_live_stats_attach(struct tg_live_stats *s, struct tg_analyzer *a, struct tg_report *r,
-                         const char *iface);
+                          const char *iface);
 
 /* Writes a {"type": "stats"} record at time ts (microseconds). */
 void tg_live_stats_record(struct tg_live_stats *s, int64_t ts, bool final);

@@ -65,9 +65,11 @@ static void usage(FILE *f)
             "                      SIGINT or SIGTERM; SIGHUP reopens the -w file, SIGUSR1\n"
             "                      prints statistics (docs/live.md)\n"
             "  -D, --list-interfaces  list the interfaces that can be captured on\n"
-            "  -s SNAPLEN          bytes kept of each packet (default %d)\n"
+            "  -s SNAPLEN          bytes kept of each packet (default and 0: %d)\n"
             "  -p                  do not put the interface in promiscuous mode\n"
-            "  -B KIB              kernel capture buffer in KiB\n"
+            "  -B KIB              kernel capture buffer in KiB (default %d)\n"
+            "  --buffered          not immediate mode: packets come in blocks, at least\n"
+            "                      every 100 ms; the buffer then holds many more packets\n"
             "  -Z USER             become USER once the capture is open (not root)\n"
             "  -w FILE             write records to FILE (default: standard output)\n"
             "  -f EXPRESSION       the BPF filter, as one argument\n"
@@ -93,7 +95,7 @@ static void usage(FILE *f)
             "\n"
             "Exit status: 0 ok; 1 usage error; 2 an input or interface could not be\n"
             "opened; 3 out of memory or output not writable; 4 an input was damaged.\n",
-            TG_CAPTURE_DEFAULT_SNAPLEN, TG_FLOW_DEFAULT_MAX,
+            TG_CAPTURE_DEFAULT_SNAPLEN, TG_CAPTURE_DEFAULT_BUFFER_KIB, TG_FLOW_DEFAULT_MAX,
             (long long)(TG_FLOW_DEFAULT_IDLE_US / 1000000),
             (long long)(TG_FLOW_DEFAULT_CLOSE_US / 1000000));
 }
@@ -142,7 +144,7 @@ static char *read_filter_file(const char *path)
 }
 
 enum { OPT_PRETTY = 256, OPT_MAX_FLOWS, OPT_IDLE, OPT_CLOSE, OPT_EMIT, OPT_NO_NDPI,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_STATS };
+       OPT_CA_FILE, OPT_CA_PATH, OPT_STATS, OPT_BUFFERED };
 
 static int parse_long_number(int opt, struct options *o)
 {
@@ -182,7 +184,7 @@ static int parse_live_option(int c, struct options *o)
         o->live.cap.iface = optarg;
         return 0;
     case 's':
-        return parse_int("-s", 1, TG_CAPTURE_DEFAULT_SNAPLEN, &o->live.cap.snaplen);
+        return parse_int("-s", 0, TG_CAPTURE_DEFAULT_SNAPLEN, &o->live.cap.snaplen);
     case 'B':
         return parse_int("-B", 1, INT_MAX / 1024, &o->live.cap.buffer_kib);
     case 'p':
@@ -190,6 +192,9 @@ static int parse_live_option(int c, struct options *o)
         return 0;
     case 'Z':
         o->live.user = optarg;
+        return 0;
+    case OPT_BUFFERED:
+        o->live.cap.buffered = true;
         return 0;
     case 'D':
         exit(tg_capture_list(stdout) ? 0 : EXIT_INPUT);
@@ -299,9 +304,9 @@ static int check_inputs(struct options *o)
         return EXIT_USAGE;
     }
     bool live_only = o->live.user || o->live.cap.snaplen || o->live.cap.buffer_kib ||
-                     o->live.cap.no_promisc;
+                     o->live.cap.no_promisc || o->live.cap.buffered;
     if (!live && live_only) {
-        tg_log("-s, -B, -p and -Z apply to a live capture (-i)");
+        tg_log("-s, -B, -p, -Z and --buffered apply to a live capture (-i)");
         return EXIT_USAGE;
     }
     /* Live records are written as handshakes end, unless --emit=end. */
@@ -322,6 +327,7 @@ static int parse_options(int argc, char **argv, struct options *o)
         {"ca-path", required_argument, NULL, OPT_CA_PATH},
         {"stats-interval", required_argument, NULL, OPT_STATS},
         {"list-interfaces", no_argument, NULL, 'D'},
+        {"buffered", no_argument, NULL, OPT_BUFFERED},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -346,8 +352,9 @@ static void stats_tick(void *ctx, int64_t ts)
 
 static int read_inputs(struct options *o, struct tg_analyzer *a, struct tg_report *report)
 {
-    struct tg_live_stats stats;
-    tg_live_stats_attach(&stats, a, report, NULL);
+    struct tg_live_stats stats = {0};
+    if (o->stats_interval_us > 0)
+        tg_live_stats_attach(&stats, a, report, NULL);
     struct tg_capture_tick tick = {
         .every_us = o->stats_interval_us, .fn = stats_tick, .ctx = &stats};
     int status = 0;

@@ -21,21 +21,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TG_OUTPUT_BLOCK (256u * 1024u)   /* offline: bytes gathered per write */
-#define TG_OUTPUT_LIVE_BLOCK 4096u       /* live: PIPE_BUF on Linux */
-#define TG_OUTPUT_MAX_LINE (256u << 20)  /* a longer line is refused */
+#define TG_OUTPUT_BLOCK (256u * 1024u)  /* offline: bytes gathered per write */
+#define TG_OUTPUT_LIVE_BLOCK 4096u      /* live: PIPE_BUF on Linux */
+#define TG_OUTPUT_MAX_LINE (256u << 20) /* a longer line is refused */
 
 struct tg_output {
     int fd;
-    bool own_fd;     /* opened here from `path` (closed, reopened) */
-    bool live;       /* small atomic writes, flushed by the caller often */
-    bool is_pipe;    /* a pipe or socket: poll can tell that the reader left */
-    bool failed;     /* a write failed: later lines are dropped */
-    int err;         /* errno of the failure */
-    char *path;      /* NULL: standard output */
+    bool own_fd;  /* opened here from `path` (closed, reopened) */
+    bool live;    /* small atomic writes, flushed by the caller often */
+    bool is_pipe; /* a pipe or socket: poll can tell that the reader left */
+    bool failed;  /* a write failed: later lines are dropped */
+    int err;      /* errno of the failure */
+    char *path;   /* NULL: standard output */
     char *buf;
     size_t len, cap;
-    size_t block;    /* flush before the buffer would pass this */
+    size_t block; /* flush before the buffer would pass this */
     unsigned long long lines;
 };
 

@@ -289,12 +289,22 @@ void tg_session_sslv2_server_hello(struct tg_session *s, int dir, uint32_t lengt
     s->tls[1].dead = true;
 }
 
+/* The ClientHello offered TLS 1.3 (supported_versions). */
+static bool offers_tls13(const struct tg_session *s)
+{
+    const struct tg_view v = s->ch.supported_versions;
+    for (size_t i = 0; s->have_ch && s->ch.has_supported_versions && i + 1 < v.len; i += 2)
+        if (tg_version_is_tls13((uint16_t)(v.p[i] << 8 | v.p[i + 1])))
+            return true;
+    return false;
+}
+
 void tg_session_ccs(struct tg_session *s, int dir, uint32_t length, int64_t ts)
 {
     add_event(s, dir, TG_EV_CCS, 0, length, ts);
     int side = tg_session_side(s, dir);
     s->ccs[side] = true;
-    if (!s->have_sh || is_tls13(s))
+    if (is_tls13(s) || (!s->have_sh && (s->have_hrr || offers_tls13(s))))
         return; /* RFC 8446 D.4 compatibility CCS (around a HelloRetryRequest,
                  * or before 0-RTT data): changes nothing */
     s->tls[dir].encrypted = true;

@@ -9,20 +9,20 @@ nDPI versions; a tunnel prefix like "VXLAN:" is dropped). Flows are matched
 on their two endpoints, either way round.
 
 The .ndpi.out files were written by a newer nDPI (2024-10 code) than the
-4.2 that tlsglass links, which knows applications and host names 4.2 does
-not. Each such difference is listed in tests/known-differences.md as a
-table row whose first cell is `ndpi`:
+4.2 that tlsglass links, which knows applications, host names and
+addresses 4.2 does not. Each such difference is a row of the table in
+tests/known-differences.md (capture | oracle | field | their value | why):
 
-  | ndpi | CAPTURE | SERVER | NDPI_OUT_NAME | TLSGLASS_NAME | reason |
+  | `ntop_nDPI/CAPTURE` | ndpi.out | app_protocol | `NAME` | why ... |
 
-SERVER is the server's "ip:port" as tlsglass writes it ("[v6]:port" for
-IPv6), or "*" for every flow of that capture with these two names; a
-missing app_protocol is written "-". A session passes when the names agree
-or its difference is listed; any other difference fails, printed with a
-suggested row whose reason is a first guess (e.g. "app unknown to nDPI 4.2"
-when the .ndpi.out names a protocol that nDPI 4.2 does not have, asked of
-the installed libndpi). Records with no flow in the .ndpi.out are counted,
-not judged.
+where NAME is the name the .ndpi.out gives (`*`: any): every flow of that
+capture that the .ndpi.out names NAME may differ. A session passes when the
+names agree or its difference is listed; any other difference fails,
+printed with a suggested row whose reason is a first guess ("app unknown
+to nDPI 4.2" when the .ndpi.out names a protocol the installed libndpi does
+not have; "4.2 takes the app from the server address" when tlsglass's name
+is the .ndpi.out's plus the app it printed apart as [IP: ...]). Records with
+no flow in the .ndpi.out are counted, not judged.
 
 usage: ndpi_check.py TLSGLASS [CAPTURES_DIR] [--known FILE] [--suggest]
 Prints agreement figures and a closing "N passed, M failed" line; exits 1
@@ -133,16 +133,17 @@ def ndpi42_names():
 
 
 def load_known(path):
-    """{(capture, server or '*', expected, got): reason} from the ndpi rows."""
-    known = {}
+    """{(capture, their value or '*')} from the table's ndpi.out rows."""
+    known = set()
     if not os.path.exists(path):
         return known
     with open(path, encoding="utf-8") as f:
         for line in f:
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            if len(cells) >= 5 and cells[0] == "ndpi":
-                key = tuple(c.strip("`") for c in cells[1:5])
-                known[key] = cells[5] if len(cells) > 5 else ""
+            if not line.lstrip().startswith("|"):
+                continue
+            cells = [c.strip().strip("`") for c in line.strip().strip("|").split("|")]
+            if len(cells) >= 4 and cells[1] == "ndpi.out" and cells[2] == "app_protocol":
+                known.add((cells[0], cells[3]))
     return known
 
 
@@ -194,10 +195,12 @@ def main(argv):
     count = collections.Counter()
     used = set()
     failures = []
+    suggested = collections.OrderedDict()
     for capture, status, records, flows in results:
         base = os.path.basename(capture)
+        rel = f"{os.path.basename(os.path.normpath(cap_dir))}/{base}"
         if status not in (0, 4):
-            failures.append(f"{base}: tlsglass exited with status {status}")
+            failures.append(f"FAIL {rel}: tlsglass exited with status {status}")
             count["failed"] += 1
         taken = collections.Counter()
         for r in records:
@@ -219,34 +222,43 @@ def main(argv):
                 continue
             if got.split(".")[0] == expected.split(".")[0]:
                 count["same_master"] += 1
-            for k in ((base, show(server), expected, got), (base, "*", expected, got)):
+            for k in ((rel, expected), (rel, "*")):
                 if k in known:
                     used.add(k)
                     count["known"] += 1
                     count["passed"] += 1
                     break
             else:
-                reason = guess_reason(expected, by_ip, got, names)
                 count["failed"] += 1
-                failures.append(f"| ndpi | {base} | {show(server)} | {expected} | {got} | {reason} |")
+                failures.append(f"DIFF {rel}: server {show(server)}: .ndpi.out {expected}, "
+                                f"tlsglass {got}")
+                why = guess_reason(expected, by_ip, got, names)
+                suggested.setdefault((rel, expected, why), collections.Counter())[got] += 1
 
+    rows = []
+    for (rel, expected, why), gots in suggested.items():
+        ours = ", ".join(f"{g} x{n}" if n > 1 else g for g, n in gots.items())
+        rows.append(f"| `{rel}` | ndpi.out | app_protocol | `{expected}` | {why} "
+                    f"(tlsglass: {ours}) |")
     if suggest:
-        for line in failures:
-            if line.startswith("|"):
-                print(line)
+        print("\n".join(rows))
         return 0
     for line in failures:
-        print("DIFF " + line if line.startswith("|") else "FAIL " + line)
-    for k in sorted(set(known) - used):
-        print(f"note: known difference no longer seen: {' | '.join(k)}")
+        print(line)
+    if rows:
+        print("rows to add to tests/known-differences.md if these are nDPI version differences:")
+        print("\n".join(rows))
+    for k in sorted(known - used):
+        print(f"note: known difference no longer seen: {k[0]} {k[1]}")
     n = count["compared"]
     pct = (lambda x: f"{100.0 * x / n:.1f}%") if n else (lambda x: "-")
     print(f"captures: {len(results)}; TLS records compared with a .ndpi.out flow: {n}; "
           f"without one: {count['unmatched']}")
     print(f"app_protocol present: {count['has_app']} ({pct(count['has_app'])})")
-    print(f"agreement: exact {count['exact']} ({pct(count['exact'])}); "
-          f"same master protocol, other app {count['same_master']}; "
-          f"known differences {count['known']}")
+    master = count["exact"] + count["same_master"]
+    print(f"agreement: exact name {count['exact']} ({pct(count['exact'])}); "
+          f"same master protocol (the part before the dot) {master} ({pct(master)}); "
+          f"listed differences {count['known']}")
     if names is None:
         print("note: could not ask libndpi for its protocol names")
     print(f"{count['passed']} passed, {count['failed']} failed")

@@ -8,8 +8,10 @@ an index.tsv is read through it (every listed file); any other DIR gives
 every .pcap/.pcapng in it. Only TLS over TCP is compared: QUIC and DTLS
 sessions are left out on both sides.
 
-For every capture, tlsglass runs once (NDJSON) and tshark runs once
-(`-T pdml`, only the frames that carry TLS over TCP). PDML rather than
+For every capture, tlsglass runs once (NDJSON) and tshark runs once (`-T
+pdml`, only the frames with a plaintext handshake message or alert over TCP,
+only the ip/ipv6/tcp/tls layers, `tcp.reassemble_out_of_order` on, plus any
+per-capture options from the known-differences file). PDML rather than
 `-T fields` because several checks need the tree: which extension a value
 sits in, which certificate an issuer belongs to, which record carried a
 message. Sessions are keyed as in tests/conformance.py: tshark's tcp.stream,
@@ -38,12 +40,14 @@ The message sequences are the plaintext handshake messages per direction
 encrypted_handshake; tshark's tls.handshake.type), a HelloRetryRequest
 counting as `hello_retry_request` on both sides.
 
-Prints, per field, how many sessions were compared (at least one side had a
-value), agreed and disagreed; then every disagreement as
+Prints, per field, how many comparisons were made (sessions where at least
+one side had a value; certificates for the cert_* fields), how many agreed,
+disagreed, and were explained; then every disagreement as
 `FILE TUPLE FIELD: tlsglass=... tshark=...` (with `[known]` when
 tests/tshark-known-differences.md explains it); then `N passed, M failed`
-over captures. Exit status 1 when a disagreement is not explained, 2 on a
-usage error.
+over captures (a capture passes when each of its disagreements is
+explained). Captures that index.tsv shows without TLS over TCP are not run.
+Exit status 1 when a disagreement is not explained, 2 on a usage error.
 """
 import collections
 import concurrent.futures
@@ -51,12 +55,15 @@ import csv
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
+import threading
 import xml.etree.ElementTree as ET
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KNOWN_FILE = os.path.join(HERE, "tshark-known-differences.md")
+TSHARK_TIMEOUT = 300  # seconds for one capture
 
 # The random of a HelloRetryRequest (RFC 8446 section 4.1.3): SHA-256 of
 # "HelloRetryRequest".
@@ -169,7 +176,15 @@ DN_TYPES = {
     "1.3.6.1.4.1.311.60.2.1.3": ("jurisdictionc",),
     "2.5.4.97": ("organizationidentifier",),
     "1.2.840.113549.1.9.2": ("unstructuredname",),
+    "2.5.29.17": ("subjectaltname",),  # not an attribute type; seen in the wild
 }
+
+# SSLv2 message types (draft-hickman-netscape-ssl-00): the two hellos have
+# TLS names, the rest keep an sslv2_ prefix.
+SSLV2_TYPES = {0: "sslv2_error", 1: "client_hello", 2: "sslv2_client_master_key",
+               3: "sslv2_client_finished", 4: "server_hello", 5: "sslv2_server_verify",
+               6: "sslv2_server_finished", 7: "sslv2_request_certificate",
+               8: "sslv2_client_certificate"}
 
 # The fields, in the order of the summary.
 FIELDS = [
@@ -271,7 +286,7 @@ def parse_ch(hs, record_version, sslv2):
         elif t == 10:
             ch["supported_groups"] = [name_of(GROUPS, num(x)) for x in
                                       every(e, "tls.handshake.extensions_supported_group")]
-        elif t == 51:
+        elif t in (51, 40):  # 40: key_share up to TLS 1.3 draft 22
             ch["key_share_groups"] = [name_of(GROUPS, num(x)) for x in
                                       every(e, "tls.handshake.extensions_key_share_group")]
         elif t == 13:
@@ -302,7 +317,7 @@ def parse_sh(hs):
             x = first(e, "tls.handshake.extensions.supported_version")
             if x is not None:
                 sh["selected_version"] = name_of(VERSIONS, num(x))
-        elif t == 51:
+        elif t in (51, 40):
             x = first(e, "tls.handshake.extensions_key_share_group")
             if x is None:
                 x = first(e, "tls.handshake.extensions_key_share_selected_group")
@@ -333,9 +348,9 @@ def parse_name(name_elem):
             text, der = None, None
             if rest:
                 der = hexval(rest[0])
-                leaf = rest[0]
-                while len(leaf):
-                    leaf = leaf[0]
+                # the innermost field under the value, tshark's notes aside
+                leaf = [e for e in rest[0].iter("field")
+                        if not e.get("name", "").startswith("_ws")][-1]
                 raw = bytes.fromhex(hexval(leaf) or "")
                 text = raw.decode(STRING_CODECS.get(leaf.get("name"), "latin-1"), "replace")
             avas.append((oid.get("show") if oid is not None else "?", text, der))
@@ -415,8 +430,11 @@ def packet_events(pkt, streams):
 def tshark_sessions(path, extra):
     """{stream: session summary} as tshark sees the capture."""
     cmd = ["tshark", "-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE"]
-    cmd += extra + ["-Y", "tcp && tls", "-T", "pdml"]
+    cmd += extra + ["-Y", "tcp && (tls.handshake.type || tls.alert_message.level)",
+                    "-T", "pdml", "-J", "ip ipv6 tcp tls"]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    watchdog = threading.Timer(TSHARK_TIMEOUT, proc.kill)
+    watchdog.start()
     streams = {}
     try:
         for _, elem in ET.iterparse(proc.stdout, events=("end",)):
@@ -427,7 +445,10 @@ def tshark_sessions(path, extra):
         streams.setdefault("error", "tshark PDML: %s" % e)
     proc.stdout.close()
     proc.wait()
+    watchdog.cancel()
     error = streams.pop("error", None)
+    if proc.returncode < 0:
+        error = "tshark killed after %d s" % TSHARK_TIMEOUT
     sessions = []
     for stream in sorted(streams):
         s = summarize_tshark(streams[stream])
@@ -443,7 +464,7 @@ def summarize_tshark(events):
         if ev["kind"] == "hs" and ev["type"] == 1:
             tup = ev["src"] + ev["dst"]
             break
-        if ev["kind"] == "hs" and ev["type"] == 2:
+        if ev["kind"] == "hs" and ev["type"] == 2 and not ev["sslv2"]:
             tup = ev["dst"] + ev["src"]
             break
     if tup is None:
@@ -459,8 +480,8 @@ def summarize_tshark(events):
         name = name_of(HANDSHAKE_TYPES, ev["type"])
         if ev.get("sh") and ev["sh"]["hrr"]:
             name = "hello_retry_request"
-        if ev["sslv2"] and ev["type"] != 1:
-            name = "sslv2_%d" % ev["type"]
+        if ev["sslv2"]:
+            name = SSLV2_TYPES.get(ev["type"], "sslv2_%d" % ev["type"])
         s["messages"][side].append(name)
         if "ch" in ev:
             if s["ch"] is None:
@@ -761,19 +782,34 @@ def is_known(known, rel, label, field, q, a, b):
 
 # --- driver -----------------------------------------------------------------
 
+def tcp_tls_listed(row):
+    """Whether an index.tsv row may hold TLS over TCP: it counts ClientHellos
+    that are not QUIC's (DTLS ones are counted apart), or notes a ServerHello
+    without one, or TLS on a port tshark gives to another dissector."""
+    try:
+        hellos = int(row["tls_clienthellos"] or 0) - int(row["quic_clienthellos"] or 0)
+    except (KeyError, ValueError):
+        return True
+    features = row.get("features", "")
+    return (hellos > 0 or "SH-without-CH" in features or
+            "TLS-on-port-claimed-by-other-dissector" in features)
+
+
 def capture_list(dirs):
+    """[(path, name in reports, worth running)]."""
     out = []
     for d in dirs:
         index = os.path.join(d, "index.tsv")
         if os.path.exists(index):
             with open(index) as f:
                 for row in csv.DictReader(f, delimiter="\t"):
-                    out.append((os.path.join(d, row["path"]), row["path"]))
+                    out.append((os.path.join(d, row["path"]), row["path"],
+                                tcp_tls_listed(row)))
         elif os.path.isdir(d):
             base = os.path.basename(os.path.normpath(d))
             for n in sorted(os.listdir(d)):
                 if n.endswith((".pcap", ".pcapng")):
-                    out.append((os.path.join(d, n), "%s/%s" % (base, n)))
+                    out.append((os.path.join(d, n), "%s/%s" % (base, n), True))
         else:
             print("tshark_diff: %s not found: skipped" % d)
     return out
@@ -784,6 +820,10 @@ def main():
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     tool = sys.argv[1]
+    if not os.access(tool, os.X_OK) or shutil.which("tshark") is None:
+        print("tshark_diff: %s is not executable, or tshark is not installed" % tool,
+              file=sys.stderr)
+        return 2
     dirs = sys.argv[2:] or [os.path.join(HERE, "..", "captures"),
                             os.path.join(HERE, "..", "..", "shared", "captures")]
     known, options = load_known()
@@ -791,9 +831,12 @@ def main():
     stats = collections.OrderedDict((f, [0, 0, 0, 0]) for f in FIELDS)
     lines = []
     passed = failed = skipped = 0
+    used = set()
 
     def work(item):
-        path, rel = item
+        path, rel, listed = item
+        if not listed and rel not in options:
+            return rel, [], None
         return compare_capture(tool, path, rel, options.get(rel, []))
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
@@ -803,6 +846,7 @@ def main():
                 continue
             bad = False
             if error:
+                bad = True
                 lines.append("%s - tshark: %s" % (rel, error))
             for field, q, label, a, b, agreed in results:
                 st = stats[field]
@@ -815,6 +859,7 @@ def main():
                 name = "%s(%s)" % (field, q) if q else field
                 text = "%s %s %s: tlsglass=%s tshark=%s" % (rel, label, name, show(a), show(b))
                 if row:
+                    used.add(id(row))
                     st[3] += 1
                     lines.append(text + " [known]")
                 else:
@@ -829,6 +874,12 @@ def main():
         print("%-22s %8d %8d %9d %6d" % (f, n, a, d, k))
     for line in lines:
         print(line)
+    ran = {rel for _, rel, _ in captures}
+    for row in known:
+        if id(row) not in used and row.get("capture") in ran:
+            print("note: unused row of %s: %s %s %s" % (os.path.basename(KNOWN_FILE),
+                                                          row.get("capture"), row.get("tuple"),
+                                                          row.get("field")))
     print("%d captures without TLS over TCP skipped" % skipped)
     print("%d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
