@@ -36,6 +36,7 @@ for t in build/asan/fuzz/fuzz_*; do
     stage "replay $n" "$t" "fuzz/corpus/$n" "fuzz/regressions/$n" "${extra[@]}"
 done
 stage "command line" tests/cli.sh "$TOOL"
+stage "live capture (netns)" tests/live.sh "$TOOL"
 stage "scenarios (captures/)" python3 tests/scenarios.py "$TOOL" captures
 stage "tshark agreement (captures/)" python3 tests/conformance.py "$TOOL" captures
 
