@@ -7,74 +7,11 @@
  * byte are tried too.
  */
 #include "../../dissectors/server_hello.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
-
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* Hex (spaces allowed) into a malloc'd buffer of exactly the byte count. */
-static uint8_t *from_hex(const char *hex, size_t *len)
-{
-    size_t digits = 0;
-    for (const char *c = hex; *c; c++)
-        digits += hex_digit(*c) >= 0;
-    *len = digits / 2;
-    uint8_t *buf = malloc(*len ? *len : 1);
-    size_t n = 0;
-    int hi = -1;
-    for (const char *c = hex; *c; c++) {
-        int d = hex_digit(*c);
-        if (d < 0)
-            continue;
-        if (hi < 0) {
-            hi = d;
-        } else {
-            buf[n++] = (uint8_t)(hi << 4 | d);
-            hi = -1;
-        }
-    }
-    return buf;
-}
-
-static struct tg_view view_of(const uint8_t *p, size_t len)
-{
-    struct tg_view v = {p, len};
-    return v;
-}
-
-static bool view_is_hex(struct tg_view v, const char *hex)
-{
-    size_t len;
-    uint8_t *want = from_hex(hex, &len);
-    bool same = v.len == len && (len == 0 || memcmp(v.p, want, len) == 0);
-    free(want);
-    return same;
-}
 
 static bool exts_are(const struct tg_server_hello *sh, const uint16_t *want, size_t n)
 {
