@@ -4,6 +4,7 @@
  */
 #include "analyzer.h"
 
+#include "classify.h"
 #include "log.h"
 
 #include <string.h>
@@ -55,6 +56,8 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
     a->flows.close_us = cfg->close_delay_us;
     a->flows.lim.max_dir_bytes = cfg->reasm_dir_bytes;
     a->flows.lim.max_total_bytes = cfg->reasm_total_bytes;
+    if (!cfg->no_ndpi)
+        a->flows.ndpi = tg_ndpi_new(); /* NULL: records go without app_protocol */
     return TG_OK;
 }
 
@@ -115,5 +118,7 @@ void tg_analyzer_finish(struct tg_analyzer *a)
 void tg_analyzer_free(struct tg_analyzer *a)
 {
     tg_flows_free(&a->flows);
+    tg_ndpi_free(a->flows.ndpi);
+    a->flows.ndpi = NULL;
     tg_ipfrag_free(&a->frags);
 }

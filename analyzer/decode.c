@@ -241,6 +241,7 @@ static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_
     } else {
         return TG_DEC_MALFORMED;
     }
+    out->ip = tg_rd_peek(&dgram, tg_rd_left(&dgram));
     struct tg_view header = tg_rd_bytes(&dgram, ihl);
     if (dgram.err)
         return read_error(&dgram, cut);
@@ -294,6 +295,8 @@ static enum tg_decode_result decode_ipv6(struct tg_view ip, bool cut, struct tg_
     } else {
         body = tg_rd_sub(&r, plen);
     }
+    struct tg_rd whole = tg_rd_of(ip);
+    out->ip = tg_rd_bytes(&whole, tg_rd_offset(&r)); /* header and body */
     out->ip_version = 6;
     memcpy(out->src, src.p, 16);
     memcpy(out->dst, dst.p, 16);
@@ -485,6 +488,8 @@ enum tg_decode_result tg_decode_transport(uint8_t proto, struct tg_view segment,
                                           struct tg_packet *out)
 {
     struct tg_rd r = tg_rd_of(segment);
+    out->ip.p = NULL; /* a rebuilt datagram has no captured IP packet */
+    out->ip.len = 0;
     return decode_transport(&r, proto, cut, out, 0);
 }
 

@@ -52,6 +52,9 @@ struct tg_packet {
     uint8_t src[16], dst[16];    /* IPv4 in the first 4 bytes, rest zero */
     uint16_t sport, dport;
     uint32_t seq, ack;
+    struct tg_view ip;           /* the innermost IP packet from its header on, as
+                                    captured, link padding left out; empty for a
+                                    datagram rebuilt from fragments */
     struct tg_view payload;      /* TCP payload as captured */
     bool payload_cut;            /* the snaplen cut the payload */
     struct tg_fragment frag;     /* when TG_DEC_FRAGMENT */

@@ -3,6 +3,7 @@
  */
 #include "flow.h"
 
+#include "classify.h"
 #include "session.h"
 #include "tlsframe.h"
 
@@ -187,11 +188,42 @@ static struct tg_reasm_sink make_sink(struct feed_ctx *c)
     return s;
 }
 
+/* -------------------------------------------------------- classification */
+
+/* nDPI's verdict into the session; its state is freed. */
+static void classify_end(struct tg_flows *t, struct tg_flow *f)
+{
+    if (!f->ndpi)
+        return;
+    tg_ndpi_result(t->ndpi, f->ndpi, &f->sess->ndpi);
+    tg_ndpi_flow_free(f->ndpi);
+    f->ndpi = NULL;
+}
+
+/* A TLS flow's packets go to nDPI, from the one that showed TLS on, until
+ * nDPI has decided or the handshake is over (then nDPI gives up: a resumed
+ * session shows no certificate to wait for, and a live record written at
+ * the handshake's end has the same verdict as the final one). */
+static void classify_packet(struct tg_flows *t, struct tg_flow *f, const struct tg_packet *p,
+                            int64_t ts)
+{
+    if (!t->ndpi || f->sess->ndpi.done)
+        return;
+    if (!f->ndpi) {
+        f->ndpi = tg_ndpi_flow_new(t->ndpi);
+        if (!f->ndpi)
+            return;
+    }
+    if (tg_ndpi_feed(t->ndpi, f->ndpi, p->ip, ts) || tg_session_handshake_over(f->sess))
+        classify_end(t, f);
+}
+
 /* ----------------------------------------------------------- flow ending */
 
 static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why)
 {
     if (f->kind == TG_FLOW_TLS) {
+        classify_end(t, f);
         for (int d = 0; d < 2; d++) {
             struct feed_ctx c = {t, f, d, f->ts_last};
             struct tg_reasm_sink sink = make_sink(&c);
@@ -205,6 +237,7 @@ static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why
     t->stats.ended[why]++;
     tg_reasm_free(&f->rs[0], &t->lim);
     tg_reasm_free(&f->rs[1], &t->lim);
+    tg_ndpi_flow_free(f->ndpi);
     tg_session_free(f->sess);
     unhash(t, f);
     list_remove(list_of(t, f), f);
@@ -446,6 +479,8 @@ void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts)
     if (f->kind != TG_FLOW_NOT_TLS)
         reassemble(t, f, dir, p, ts);
     on_fin_rst(t, f, dir, p, ts);
+    if (f->kind == TG_FLOW_TLS)
+        classify_packet(t, f, p, ts);
     if (t->on_handshake && f->sess && !f->handshake_told && f->sess->saw_hello &&
         tg_session_handshake_over(f->sess)) {
         f->handshake_told = true;

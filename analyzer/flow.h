@@ -31,6 +31,8 @@ enum tg_flow_kind { TG_FLOW_UNKNOWN, TG_FLOW_TLS, TG_FLOW_NOT_TLS };
 enum tg_flow_end { TG_END_CLOSED, TG_END_IDLE, TG_END_REUSED, TG_END_EVICTED, TG_END_INPUT };
 
 struct tg_session;
+struct tg_ndpi;
+struct tg_ndpi_flow;
 
 struct tg_flow {
     struct tg_flow *hnext;      /* hash chain */
@@ -59,6 +61,7 @@ struct tg_flow {
     uint64_t serial;            /* order of creation, for the uid */
     struct tg_reasm rs[2];
     struct tg_session *sess;
+    struct tg_ndpi_flow *ndpi;  /* nDPI's state: TLS flows, until nDPI decides */
 };
 
 struct tg_flow_list {
@@ -87,6 +90,7 @@ struct tg_flows {
     struct tg_flow_list open, closing;
     struct tg_reasm_limits lim;
     struct tg_flow_stats stats;
+    struct tg_ndpi *ndpi;       /* classifies TLS flows; NULL: none */
     uint64_t serial;
     tg_flow_end_fn on_end;
     tg_flow_handshake_fn on_handshake; /* optional: live records */

@@ -398,6 +398,25 @@ static void add_risks(cJSON *o, const struct tg_session *s, const struct tg_risk
             cJSON_AddItemToArray(a, cJSON_CreateString(tg_risk_name((enum tg_risk)i)));
 }
 
+/* nDPI's application name, and its risks as "ndpi_<name>" after ours. */
+static void add_ndpi(cJSON *o, const struct tg_session *s)
+{
+    if (!s->ndpi.done)
+        return;
+    if (s->ndpi.app[0])
+        cJSON_AddStringToObject(o, "app_protocol", s->ndpi.app);
+    uint64_t left = s->ndpi.risks;
+    const char *name;
+    while ((name = tg_ndpi_risk_next(&left))) {
+        cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "risks");
+        if (!a)
+            a = cJSON_AddArrayToObject(o, "risks");
+        char text[64];
+        snprintf(text, sizeof text, "ndpi_%s", name);
+        cJSON_AddItemToArray(a, cJSON_CreateString(text));
+    }
+}
+
 /* ------------------------------------------------- key exchange and more */
 
 static enum tg_kex session_kex(const struct tg_session *s)
@@ -778,6 +797,7 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     add_int(o, "server_packets", (int64_t)f->packets[1 - c]);
     add_reassembly(o, f);
     add_risks(o, s, &facts);
+    add_ndpi(o, s);
     add_errors(o, s); /* last: the dissectors above may have added some */
     return o;
 }

@@ -16,6 +16,7 @@
 #include "../dissectors/client_hello.h"
 #include "../dissectors/server_hello.h"
 #include "arena.h"
+#include "classify.h"
 #include "errors.h"
 #include "tlsframe.h"
 
@@ -98,6 +99,8 @@ struct tg_session {
     uint32_t n_events, cap_events;
     struct tg_alert_event alerts[TG_MAX_ALERTS];
     uint32_t n_alerts;
+
+    struct tg_ndpi_result ndpi;   /* nDPI's verdict, once it has one */
 };
 
 struct tg_session *tg_session_new(void);
