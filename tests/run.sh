@@ -47,7 +47,7 @@ for f in captures/*.pcap captures/*.pcapng; do
 done >"$records"
 if [ -d "$SHARED" ]; then
     stage "conformance ($SHARED)" python3 tests/conformance.py "$TOOL" "$SHARED"
-    stage "nDPI app_protocol vs .ndpi.out" python3 tests/ndpi_check.py "$TOOL" "$SHARED"
+    stage "nDPI app_protocol vs .ndpi.out" python3 tests/ndpi_check.py "$TOOL"
     stage "zeek ssl.log baselines" python3 tests/zeek_check.py "$TOOL" "$SHARED"
     stage "fingerprints vs tshark and published outputs" python3 tests/fingerprints.py "$TOOL"
     tail -n +2 "$SHARED/index.tsv" | cut -f1 | while read -r f; do
