@@ -127,8 +127,9 @@ static void add_hex(cJSON *o, const char *key, struct tg_view v)
     if (!text)
         return;
     for (size_t i = 0; i < v.len; i++) {
-        text[2 * i] = digits[v.p[i] >> 4];
-        text[2 * i + 1] = digits[v.p[i] & 15];
+        uint8_t b = tg_view_at(v, i);
+        text[2 * i] = digits[b >> 4];
+        text[2 * i + 1] = digits[b & 15];
     }
     text[v.len * 2] = '\0';
     cJSON_AddStringToObject(o, key, text);
@@ -177,7 +178,7 @@ static void add_u8_ints(cJSON *o, const char *key, struct tg_view list)
 {
     cJSON *a = cJSON_AddArrayToObject(o, key);
     for (size_t i = 0; i < list.len; i++)
-        cJSON_AddItemToArray(a, json_int((int64_t)list.p[i]));
+        cJSON_AddItemToArray(a, json_int((int64_t)tg_view_at(list, i)));
 }
 
 /* Wire text is not trusted to be UTF-8: bytes outside printable ASCII are
@@ -188,8 +189,10 @@ static cJSON *view_string(struct tg_view v)
     char *text = v.len < sizeof stack ? stack : malloc(v.len + 1);
     if (!text)
         return cJSON_CreateString("");
-    for (size_t i = 0; i < v.len; i++)
-        text[i] = v.p[i] >= 0x20 && v.p[i] < 0x7f ? (char)v.p[i] : '?';
+    for (size_t i = 0; i < v.len; i++) {
+        uint8_t b = tg_view_at(v, i);
+        text[i] = b >= 0x20 && b < 0x7f ? (char)b : '?';
+    }
     text[v.len] = '\0';
     cJSON *item = cJSON_CreateString(text);
     if (text != stack)
@@ -486,7 +489,7 @@ static void add_cert_request(cJSON *o, struct tg_session *s)
     if (!cr.is_tls13) {
         cJSON *a = cJSON_AddArrayToObject(c, "certificate_types");
         for (size_t i = 0; i < cr.certificate_types.len; i++) {
-            uint8_t t = cr.certificate_types.p[i];
+            uint8_t t = tg_view_at(cr.certificate_types, i);
             cJSON_AddItemToArray(a, name_or_hex(tg_name_cert_type(t), t));
         }
     }

@@ -16,6 +16,7 @@
 #include "session.h"
 
 #include "../dissectors/names.h"
+#include "../dissectors/u16list.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -292,9 +293,10 @@ void tg_session_sslv2_server_hello(struct tg_session *s, int dir, uint32_t lengt
 /* The ClientHello offered TLS 1.3 (supported_versions). */
 static bool offers_tls13(const struct tg_session *s)
 {
-    const struct tg_view v = s->ch.supported_versions;
-    for (size_t i = 0; s->have_ch && s->ch.has_supported_versions && i + 1 < v.len; i += 2)
-        if (tg_version_is_tls13((uint16_t)(v.p[i] << 8 | v.p[i + 1])))
+    if (!s->have_ch || !s->ch.has_supported_versions)
+        return false;
+    for (size_t i = 0; i < tg_u16_list_count(s->ch.supported_versions); i++)
+        if (tg_version_is_tls13(tg_u16_list_at(s->ch.supported_versions, i)))
             return true;
     return false;
 }

@@ -11,33 +11,11 @@
  * x is pattern(x, salt); a different salt makes conflicting bytes.
  */
 #include "../../analyzer/ipfrag.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                               \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: %s == %llu, want %llu\n", __FILE__, __LINE__, #a, a_, b_);       \
-        }                                                                                          \
-    } while (0)
 
 #define SEC 1000000LL
 

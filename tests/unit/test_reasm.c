@@ -5,33 +5,11 @@
  * exactly its size, so ASan sees a one-byte over-read.
  */
 #include "../../analyzer/reasm.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond)                                                                                \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                               \
-        }                                                                                          \
-    } while (0)
-
-#define CHECK_EQ(a, b)                                                                             \
-    do {                                                                                           \
-        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
-        if (a_ == b_) {                                                                            \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: %s == %llu, want %llu\n", __FILE__, __LINE__, #a, a_, b_);       \
-        }                                                                                          \
-    } while (0)
 
 /*
  * What the sink saw. Delivered bytes are appended to buf; a gap of up to

@@ -28,6 +28,15 @@ static inline void check(bool ok, const char *what, int line)
 
 #define CHECK(cond) check((cond), #cond, __LINE__)
 
+/* Two integers equal; both are shown when they are not. */
+#define CHECK_EQ(a, b)                                                                             \
+    do {                                                                                           \
+        unsigned long long a_ = (unsigned long long)(a), b_ = (unsigned long long)(b);             \
+        check(a_ == b_, #a " == " #b, __LINE__);                                                   \
+        if (a_ != b_)                                                                              \
+            printf("  %s == %llu, want %llu\n", #a, a_, b_);                                       \
+    } while (0)
+
 static inline int hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
