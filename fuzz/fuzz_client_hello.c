@@ -13,32 +13,12 @@
  */
 #include "../dissectors/client_hello.h"
 #include "../dissectors/u16list.h"
+#include "fuzzkit.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const uint8_t *lo, *hi;
-static volatile unsigned sink;
-
-static void require(bool ok)
-{
-    if (!ok)
-        abort();
-}
-
-/* The view is empty or lies within [lo, hi); every byte is read. */
-static void touch(struct tg_view v)
-{
-    if (v.len == 0)
-        return;
-    require(v.p != NULL && v.p >= lo && v.p <= hi && v.len <= (size_t)(hi - v.p));
-    unsigned sum = 0;
-    for (size_t i = 0; i < v.len; i++)
-        sum += v.p[i];
-    sink += sum;
-}
 
 static void check_lists(const struct tg_client_hello *ch)
 {

@@ -12,32 +12,12 @@
  * ALPN name is not empty.
  */
 #include "../dissectors/server_hello.h"
+#include "fuzzkit.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static const uint8_t *lo, *hi;
-static volatile unsigned sink;
-
-static void require(bool ok)
-{
-    if (!ok)
-        abort();
-}
-
-/* The view is empty or lies within [lo, hi); every byte is read. */
-static void touch(struct tg_view v)
-{
-    if (v.len == 0)
-        return;
-    require(v.p != NULL && v.p >= lo && v.p <= hi && v.len <= (size_t)(hi - v.p));
-    unsigned sum = 0;
-    for (size_t i = 0; i < v.len; i++)
-        sum += v.p[i];
-    sink += sum;
-}
 
 static void check(enum tg_status st, const struct tg_server_hello *sh)
 {
