@@ -86,6 +86,9 @@ want() {    # want NAME: true if NAME was asked for (or nothing was)
 CA_START=20250101000000Z CA_END=20450101000000Z
 LEAF_START=20250601000000Z LEAF_END=20350601000000Z
 OLD_START=20200101000000Z OLD_END=20210101000000Z
+# Not valid before 2040 (and for less than 398 days, so the only date
+# finding it raises is not_yet_valid).
+FUTURE_START=20400101000000Z FUTURE_END=20401231000000Z
 
 write_pki_config() {
     cat >"$PKI/ca.cnf" <<'EOF'
@@ -153,15 +156,17 @@ genkey() {  # genkey OUT rsa:BITS | ec
     esac
 }
 
-# sign NAME KEYTYPE SUBJECT EXT START END ISSUER|self
-#   -> $PKI/NAME.key, $PKI/NAME.pem, signed by $PKI/ISSUER.{key,pem}
+# sign NAME KEYTYPE SUBJECT EXT START END ISSUER|self [DIGEST]
+#   -> $PKI/NAME.key, $PKI/NAME.pem, signed by $PKI/ISSUER.{key,pem} with
+#   DIGEST (default sha256, ca.cnf's default_md)
 sign() {
     local name=$1 ktype=$2 subj=$3 ext=$4 start=$5 end=$6 issuer=$7
+    local md=${8:-sha256}
     genkey "$PKI/$name.key" "$ktype"
     openssl req -new -key "$PKI/$name.key" -subj "$subj" -out "$PKI/$name.csr"
     local who=(-cert "$PKI/$issuer.pem" -keyfile "$PKI/$issuer.key")
     [[ $issuer == self ]] && who=(-selfsign -keyfile "$PKI/$name.key")
-    (cd "$PKI" && openssl ca -batch -config ca.cnf "${who[@]}" \
+    (cd "$PKI" && openssl ca -batch -config ca.cnf "${who[@]}" -md "$md" \
         -in "$name.csr" -out "$name.pem" -startdate "$start" -enddate "$end" \
         -extfile ext.cnf -extensions "$ext" -notext -preserveDN \
         >/dev/null 2>&1) || { echo "signing $name failed" >&2; return 1; }
@@ -192,6 +197,13 @@ make_pki() {
     sign ecint ec "$o/CN=tlsglass Test ECDSA Intermediate CA" v3_int \
         "$CA_START" "$CA_END" ecroot
     sign ecleaf ec "$o/CN=$NAME" v3_server_ec "$LEAF_START" "$LEAF_END" ecint
+    # Leaves for the risk captures, made last so the serials above stay as
+    # they were: one not valid until 2040, one the intermediate signed with
+    # SHA-1 (sha1WithRSAEncryption).
+    sign notyet rsa:2048 "$o/CN=$NAME" v3_server "$FUTURE_START" "$FUTURE_END" \
+        int
+    sign sha1 rsa:2048 "$o/CN=$NAME" v3_server "$LEAF_START" "$LEAF_END" \
+        int sha1
     cat "$PKI/int.pem" "$PKI/root.pem" >"$PKI/int+root.pem"
     cat "$PKI/ecint.pem" "$PKI/ecroot.pem" >"$PKI/ecint+ecroot.pem"
     cat "$PKI/leaf.pem" "$PKI/int.pem" >"$PKI/leaf+int.pem"
@@ -382,13 +394,15 @@ sc_ecdsa() {
 sc_bad_certs() {
     local name cert
     for name in cert-expired:expired cert-selfsigned:selfsigned \
-        cert-weak-rsa1024:weak; do
+        cert-weak-rsa1024:weak cert-notyet:notyet cert-sha1:sha1; do
         cert=${name#*:} name=${name%%:*}
         want "$name" || continue
         local chain=(-cert_chain "$PKI/int.pem")
         [[ $cert == selfsigned ]] && chain=()
         cap_start "$name.pcap"
-        # SECLEVEL=0 so OpenSSL agrees to use a 1024-bit RSA key.
+        # SECLEVEL=0 so OpenSSL agrees to use a 1024-bit RSA key and a
+        # certificate signed with SHA-1 (refused as "ca md too weak" from
+        # security level 1 up).
         srv "$name-srv" openssl s_server -accept "$PORT" -naccept 1 -rev \
             -tls1_2 -cert "$PKI/$cert.pem" -key "$PKI/$cert.key" \
             "${chain[@]}" -cipher 'DEFAULT:@SECLEVEL=0'
@@ -646,6 +660,108 @@ sc_loss() {
     ip netns del "$BNS"
 }
 
+# ---------------------------------------------------- risk captures ----
+# Each of these makes one of docs/risks.md's findings happen on the wire.
+
+# Weak suites.  Debian's OpenSSL 3 is built without DES, 3DES and RC4
+# (`openssl ciphers ALL:@SECLEVEL=0` lists none), so those come from
+# GnuTLS 3.7, which still has them when the priority string asks.  NULL
+# and anonymous suites come from OpenSSL at security level 0.
+sc_weak_ciphers() {
+    local v12=NORMAL:-VERS-ALL:+VERS-TLS1.2
+    gnutls_pair cipher-3des "$v12:-CIPHER-ALL:+3DES-CBC:-KX-ALL:+ECDHE-RSA"
+    gnutls_pair cipher-rc4-md5 \
+        "$v12:-CIPHER-ALL:+ARCFOUR-128:-MAC-ALL:+MD5:-KX-ALL:+RSA"
+    openssl_pair cipher-null "-tls1_2 -cipher NULL-SHA256:@SECLEVEL=0" \
+        "-tls1_2 -cipher NULL-SHA256:@SECLEVEL=0"
+    if want cipher-anon; then
+        # No certificate is sent, so the client has nothing to verify.
+        local adh='ADH-AES128-GCM-SHA256:@SECLEVEL=0'
+        cap_start cipher-anon.pcap
+        srv cipher-anon-srv "${OSRV[@]}" -naccept 1 -rev -tls1_2 -cipher "$adh"
+        talk cipher-anon-cli openssl s_client -connect "$S4:$PORT" \
+            -servername "$NAME" -tls1_2 -cipher "$adh"
+        srv_done
+        cap_stop
+    fi
+}
+
+# One s_server (RSA leaf for server.tlsglass.test and *.tlsglass.test),
+# three TLS 1.2 clients: a foreign name, a name two labels under the
+# wildcard (which matches one label only), and one the wildcard covers.
+sc_sni_mismatch() {
+    want sni-mismatch || return 0
+    cap_start sni-mismatch.pcap
+    srv sni-srv "${OSRV[@]}" -naccept 3 -rev -tls1_2
+    local host i=0
+    for host in www.example.net a.b.tlsglass.test wild.tlsglass.test; do
+        i=$((i + 1))
+        talk "sni-cli$i" openssl s_client -connect "$S4:$PORT" \
+            -servername "$host" -CAfile "$PKI/root.pem" -tls1_2
+    done
+    srv_done
+    cap_stop
+}
+
+# reneg_signals FILE client|server: print the renegotiation signals of the
+# ClientHellos or ServerHellos in FILE (extension 65281, SCSV 0x00ff).
+reneg_signals() {
+    local type=1
+    [[ $2 == server ]] && type=2
+    tshark -r "$1" -Y "tls.handshake.type == $type" -T fields \
+        -e tls.handshake.extension.type -e tls.handshake.ciphersuite |
+        tr '\t,' '\n\n' | grep -x -E '65281|0x00ff' || true
+}
+
+# No RFC 5746 secure renegotiation.  reneg-client-none: a GnuTLS client
+# with %DISABLE_SAFE_RENEGOTIATION sends neither renegotiation_info nor the
+# SCSV; OpenSSL's server still accepts a first handshake from it and
+# answers without the extension.  reneg-server-none: the OpenSSL client
+# signals, a GnuTLS server with %DISABLE_SAFE_RENEGOTIATION does not
+# answer, and s_client goes on because of -legacy_server_connect (OpenSSL
+# 3 refuses such servers by default).  Both are checked in the bytes.
+sc_renegotiation() {
+    local prio=NORMAL:-VERS-ALL:+VERS-TLS1.2:%DISABLE_SAFE_RENEGOTIATION
+    if want reneg-client-none; then
+        cap_start reneg-client-none.pcap
+        srv reneg-c-srv "${OSRV[@]}" -naccept 1 -rev -tls1_2
+        talk reneg-c-cli gnutls-cli -p "$PORT" --x509cafile "$PKI/root.pem" \
+            --sni-hostname "$NAME" --verify-hostname "$NAME" \
+            --priority "$prio" "$S4"
+        srv_done
+        cap_stop
+        [[ -z $(reneg_signals "$OUT/reneg-client-none.pcap" client) ]] ||
+            { echo "reneg-client-none: the client signalled" >&2; return 1; }
+    fi
+    if want reneg-server-none; then
+        cap_start reneg-server-none.pcap
+        srv reneg-s-srv gnutls-serv --echo -p "$PORT" -a \
+            --x509certfile "$PKI/leaf+int.pem" --x509keyfile "$PKI/leaf.key" \
+            --priority "$prio"
+        talk reneg-s-cli "${OCLI[@]}" -tls1_2 -legacy_server_connect
+        sleep 0.2
+        kill "$SRV_PID" 2>/dev/null || true
+        srv_done
+        cap_stop
+        local f=$OUT/reneg-server-none.pcap
+        [[ -n $(reneg_signals "$f" client) ]] ||
+            { echo "reneg-server-none: client did not signal" >&2; return 1; }
+        [[ -z $(reneg_signals "$f" server) ]] ||
+            { echo "reneg-server-none: server answered" >&2; return 1; }
+    fi
+}
+
+# A ServerHello choosing DEFLATE cannot be had from these stacks: Debian's
+# OpenSSL 3 is built without zlib (s_server -comp and s_client -comp still
+# say "Compression: NONE") and GnuTLS dropped compression in 3.6.  So this
+# capture is written by a program, with the run's real certificates.
+sc_compression() {
+    want compression-deflate || return 0
+    log "synthetic compression-deflate.pcap"
+    python3 "$TOOLS/synth_compression.py" --cert "$PKI/leaf.pem" \
+        --cert "$PKI/int.pem" "$OUT/compression-deflate.pcap"
+}
+
 # --------------------------------------------------- derived captures ----
 
 sc_derived() {
@@ -712,6 +828,10 @@ sc_notls
 sc_multi
 sc_sslv2
 sc_loss
+sc_weak_ciphers
+sc_sni_mismatch
+sc_renegotiation
+sc_compression
 sc_derived
 # Tool versions and what tshark sees, for review and for diffs between runs.
 {

@@ -7,6 +7,10 @@ recipe (who talked to whom, which versions, suites, names and certificates
 were configured) and from tshark's reading of the capture, not from
 tlsglass's output: if tlsglass reports anything else, the test fails.
 
+A last check, the risk matrix, reads the risk codes from docs/risks.md and
+fails unless each one is raised by some capture here, and absent from
+another, as pinned by an exact `risks` expectation that tlsglass met.
+
 usage: scenarios.py TLSGLASS [CAPTURES_DIR]
 """
 import json
@@ -70,6 +74,39 @@ def gnutls(version, cipher, group="secp256r1"):
     return {"client_ip": C4, "server_ip": S4, "server_port": 8443, "state": "established",
             "version": version, "cipher": cipher, "sni": NAME, "group": group, "errors": [],
             "risks": None if version == "TLSv1.3" else risks}
+
+
+# docs/risks.md's order, which is the order of a record's risks list.
+RISK_ORDER = ["obsolete_version", "weak_cipher", "self_signed_certificate",
+              "expired_certificate", "not_yet_valid", "untrusted_chain",
+              "sni_certificate_mismatch", "missing_sni", "insecure_renegotiation", "weak_key",
+              "sha1_signature", "certificate_validity_too_long", "fatal_alert",
+              "compression_enabled"]
+
+
+def leaf_risks(*extra):
+    """The test leaf's findings in TLS 1.2 (its root is in no system store,
+    it is valid 10 years), plus extra, in the record's order."""
+    risks = ["untrusted_chain", "certificate_validity_too_long"] + list(extra)
+    return [r for r in RISK_ORDER if r in risks]
+
+
+# Full TLS 1.2 handshakes with a session ticket, with an RSA key exchange
+# (no ServerKeyExchange) and with ECDHE.
+RSA12_MESSAGES = ["client_hello", "server_hello", "certificate", "server_hello_done",
+                  "client_key_exchange", "change_cipher_spec", "encrypted_handshake",
+                  "new_session_ticket", "change_cipher_spec", "encrypted_handshake"]
+ECDHE12_MESSAGES = ["client_hello", "server_hello", "certificate", "server_key_exchange",
+                    "server_hello_done", "client_key_exchange", "change_cipher_spec",
+                    "encrypted_handshake", "new_session_ticket", "change_cipher_spec",
+                    "encrypted_handshake"]
+
+
+def sni_session(host, mismatch):
+    """One of sni-mismatch.pcap's sessions: the usual RSA chain, SNI host."""
+    extra = ["sni_certificate_mismatch"] if mismatch else []
+    return dict(FULL12, sni=host, cipher_id=0xc030,
+                **{"client_hello.sni": host, "risks": leaf_risks(*extra)})
 
 
 SCENARIOS = {
@@ -165,6 +202,90 @@ SCENARIOS = {
     "cert-weak-rsa1024.pcap": [{"server_certificates.key_bits": [1024, 2048],
                                 "risks": ["untrusted_chain", "weak_key",
                                           "certificate_validity_too_long"]}],
+    # --- one capture per risk that no other capture raises (issue 4) ---
+    "cert-notyet.pcap": [dict(FULL12, cipher_id=0xc030, **{
+        "server_certificates.0.not_before": "2040-01-01T00:00:00.000000Z",
+        "server_certificates.0.not_after": "2040-12-31T00:00:00.000000Z",
+        "server_certificates.signature_algorithm": ["sha256WithRSAEncryption"] * 2,
+        # OpenSSL names the unknown issuer first; the date is a finding of
+        # its own, and a 366-day leaf is not too long.
+        "validation": "unable to get local issuer certificate",
+        "risks": ["not_yet_valid", "untrusted_chain"]})],
+    "cert-sha1.pcap": [dict(FULL12, cipher_id=0xc030, **{
+        "server_certificates.signature_algorithm": ["sha1WithRSAEncryption",
+                                                    "sha256WithRSAEncryption"],
+        "risks": leaf_risks("sha1_signature")})],
+    "cipher-3des.pcap": [dict(gnutls("TLSv1.2", "TLS_ECDHE_RSA_WITH_3DES_EDE_CBC_SHA"), **{
+        "cipher_id": 0xc012, "client_hello.cipher_suites": [0xc012],
+        "server_key_exchange.kex": "ecdhe", "validation": "unable to get local issuer certificate",
+        "server_certificates.subject": [LEAF, INT], "messages.types": ECDHE12_MESSAGES,
+        "risks": leaf_risks("weak_cipher")})],
+    "cipher-rc4-md5.pcap": [dict(gnutls("TLSv1.2", "TLS_RSA_WITH_RC4_128_MD5", None), **{
+        "cipher_id": 0x0004, "client_hello.cipher_suites": [0x0004],
+        "server_key_exchange": None, "client_key_exchange.kex": "rsa",
+        "client_key_exchange.length": 256, "server_certificates.subject": [LEAF, INT],
+        "messages.types": RSA12_MESSAGES, "risks": leaf_risks("weak_cipher")})],
+    "cipher-null.pcap": [dict(FULL12, **{
+        "cipher": "TLS_RSA_WITH_NULL_SHA256", "cipher_id": 0x003b,
+        "client_hello.cipher_suites": [0x003b, 0x00ff], "group": None,
+        "server_key_exchange": None, "server_key_exchange.kex": None,
+        "client_key_exchange.kex": "rsa",
+        "client_key_exchange.length": 256,
+        # Under a NULL cipher the records after the CCS are in the clear (a
+        # MAC follows the content): tshark reads both Finished messages and
+        # both close_notify alerts. `messages` ends with the handshake.
+        "messages.types": ["client_hello", "server_hello", "certificate", "server_hello_done",
+                           "client_key_exchange", "change_cipher_spec", "finished",
+                           "new_session_ticket", "change_cipher_spec", "finished"],
+        "alerts.from": ["client", "server"], "alerts.level": ["warning", "warning"],
+        "alerts.description": ["close_notify", "close_notify"],
+        "risks": leaf_risks("weak_cipher")})],
+    "cipher-anon.pcap": [{
+        "client_ip": C4, "server_ip": S4, "state": "established", "version": "TLSv1.2",
+        "cipher": "TLS_DH_anon_WITH_AES_128_GCM_SHA256", "cipher_id": 0x00a6, "sni": NAME,
+        "client_hello.cipher_suites": [0x00a6, 0x00ff], "server_certificates": None,
+        "server_key_exchange.kex": "dh_anon", "server_key_exchange.dh_bits": 1024,
+        "client_key_exchange.kex": "dh_anon", "client_key_exchange.length": 128,
+        "group": None, "validation": None, "errors": [],
+        "messages.types": ["client_hello", "server_hello", "server_key_exchange",
+                           "server_hello_done", "client_key_exchange", "change_cipher_spec",
+                           "encrypted_handshake", "new_session_ticket", "change_cipher_spec",
+                           "encrypted_handshake"],
+        # OpenSSL sizes anonymous DH for 80-bit security: a 1024-bit prime.
+        "risks": ["weak_cipher", "weak_key"]}],
+    "sni-mismatch.pcap": [sni_session("www.example.net", True),
+                          sni_session("a.b.tlsglass.test", True),
+                          sni_session("wild.tlsglass.test", False)],
+    "reneg-client-none.pcap": [dict(gnutls("TLSv1.2", T12), **{
+        "cipher_id": 0xc030, "client_hello.extensions": [5, 10, 11, 13, 22, 23, 35, 0, 28],
+        "server_hello.extensions": [11, 35, 23], "messages.types": ECDHE12_MESSAGES,
+        "validation": "unable to get local issuer certificate",
+        "risks": leaf_risks("insecure_renegotiation")})],
+    "reneg-server-none.pcap": [dict(FULL12, **{
+        "cipher_id": 0xc030, "client_hello.extensions": [0, 11, 10, 35, 22, 23, 13],
+        "server_hello.extensions": [11, 23, 35], "messages.types": ECDHE12_MESSAGES,
+        "risks": leaf_risks("insecure_renegotiation")})],
+    # Written by captures/tools/synth_compression.py: every value is fixed
+    # there, except the certificates.
+    "compression-deflate.pcap": [dict(FULL12, **{
+        "ts": "2026-01-15T12:00:00.000000Z", "ts_end": "2026-01-15T12:00:00.006120Z",
+        "client_port": 40100, "cipher": "TLS_RSA_WITH_AES_128_GCM_SHA256", "cipher_id": 0x009c,
+        "client_hello.record_version": "TLSv1.0", "client_hello.version": "TLSv1.2",
+        "client_hello.cipher_suites": [0x009c, 0x002f],
+        "client_hello.compression_methods": [1, 0],
+        "client_hello.extensions": [0, 13, 23, 65281], "client_hello.length": 100,
+        "server_hello.compression_method": 1, "server_hello.extensions": [65281, 23],
+        "server_hello.length": 81,
+        "server_hello.session_id":
+        "1698312917b96250549b4a53bb27ebc26d674239789f9cbb4a7e6fd97b0d0d9c",
+        "server_key_exchange": None, "server_key_exchange.kex": None, "group": None,
+        "client_key_exchange.kex": "rsa",
+        "client_key_exchange.length": 256, "client_bytes": 496, "server_bytes": 2033,
+        "client_packets": 10, "server_packets": 8, "alerts": None,
+        "messages.types": ["client_hello", "server_hello", "certificate", "server_hello_done",
+                           "client_key_exchange", "change_cipher_spec", "encrypted_handshake",
+                           "change_cipher_spec", "encrypted_handshake"],
+        "risks": leaf_risks("compression_enabled")})],
     "small-mss.pcap": [{"state": "established", "version": "TLSv1.3",
                         "client_hello.length": 1396, "errors": []}],
     "big-chain-frag.pcap": [dict(FULL12, **{
@@ -225,10 +346,53 @@ def lookup(record, path):
     return node
 
 
+def documented_risks():
+    """The risk codes docs/risks.md defines: its '### code' headings under
+    '## The risks'."""
+    codes, inside = [], False
+    with open(os.path.join(HERE, "..", "docs", "risks.md")) as f:
+        for line in f:
+            if line.startswith("## "):
+                inside = line.strip() == "## The risks"
+            elif inside and line.startswith("### "):
+                codes.append(line[4:].strip())
+    return codes
+
+
+def risk_matrix(passed_names):
+    """Every documented risk has a capture that raises it and one that does
+    not, counting only sessions whose exact risks list is pinned above and
+    captures whose checks all passed. Returns the problems found."""
+    codes = documented_risks()
+    problems = []
+    if codes != RISK_ORDER:
+        problems.append("docs/risks.md lists %r, this file %r" % (codes, RISK_ORDER))
+    raised = {c: [] for c in codes}
+    spared = {c: [] for c in codes}
+    for name in sorted(passed_names):
+        for want in SCENARIOS[name]:
+            if "risks" not in want or want["risks"] is ANY:
+                continue
+            have = want["risks"] or []
+            for r in have:
+                if r not in raised:
+                    problems.append("%s: risk %r is not in docs/risks.md" % (name, r))
+            for c in codes:
+                (raised if c in have else spared)[c].append(name)
+    for c in codes:
+        if not raised[c]:
+            problems.append("%s: no capture raises it" % c)
+        if not spared[c]:
+            problems.append("%s: no capture is free of it" % c)
+        print("risk %-30s raised by %s" % (c, ", ".join(sorted(set(raised[c]))) or "-"))
+    return problems
+
+
 def main():
     tool = sys.argv[1]
     root = sys.argv[2] if len(sys.argv) > 2 else os.path.join(HERE, "..", "captures")
     passed = failed = 0
+    passed_names = []
     on_disk = {n for n in os.listdir(root) if n.endswith((".pcap", ".pcapng"))}
     for name in sorted(on_disk - set(SCENARIOS)):
         print("FAIL %s: a capture with no expectations here" % name)
@@ -259,6 +423,14 @@ def main():
                 print("FAIL %s: %s" % (name, p))
         else:
             passed += 1
+            passed_names.append(name)
+    problems = risk_matrix(passed_names)
+    for p in problems:
+        print("FAIL risk matrix: %s" % p)
+    if problems:
+        failed += 1
+    else:
+        passed += 1
     print("scenarios: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
