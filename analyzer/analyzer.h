@@ -12,8 +12,13 @@
 
 #include <stdint.h>
 
+/* --max-memory: the default, and the least accepted (docs/limits.md). */
+#define TG_DEFAULT_MAX_MEMORY ((size_t)1 << 30)
+#define TG_MIN_MAX_MEMORY ((size_t)16 << 20)
+
 struct tg_config {
     size_t max_flows;
+    size_t max_memory;   /* accounted bytes: flows, reassembly, sessions, IP fragments */
     int64_t idle_timeout_us;
     int64_t close_delay_us;
     size_t reasm_dir_bytes;
@@ -36,6 +41,35 @@ struct tg_analyzer_stats {
     uint64_t truncated;   /* headers cut by the snaplen */
     uint64_t malformed;   /* headers inconsistent */
     uint64_t unsupported; /* frames of an unsupported link type */
+    /* Sessions whose record was written at their end (stats records). */
+    uint64_t session_states[TG_REPORT_STATES];
+    uint64_t session_errors[TG_ERR_COUNT]; /* sessions ended with each error */
+};
+
+/*
+ * Every cap hit of a run so far (docs/limits.md), for the stats record.
+ * Session counts are of sessions that ended with a record.
+ */
+struct tg_cap_counters {
+    uint64_t flows_evicted_flow_cap; /* open flows evicted for --max-flows */
+    uint64_t flows_evicted_memory;   /* open flows evicted for --max-memory */
+    uint64_t flows_closed_early;     /* closing flows ended before the close delay, for a cap */
+    uint64_t reasm_dir_cap;          /* holes skipped: a direction's out-of-order bytes over cap */
+    uint64_t reasm_total_cap;        /* out-of-order segments refused: all flows' bytes at cap */
+    uint64_t handshake_too_large;    /* sessions: a handshake message over the size cap */
+    uint64_t too_many_certificates;  /* sessions: a chain over the certificate cap */
+    uint64_t too_many_extensions;    /* sessions: a hello over its extension cap */
+    uint64_t too_many_key_shares;    /* sessions: a ClientHello over its key_share cap */
+    uint64_t too_many_messages;      /* sessions: `messages` cut at its cap */
+    uint64_t too_many_alerts;        /* sessions: `alerts` cut at its cap */
+    uint64_t cert_fields_truncated;  /* sessions: a certificate text field or list cut */
+    uint64_t session_memory;         /* sessions: the session arena's cap reached */
+    uint64_t ipfrag_datagram_cap;    /* fragmented datagrams evicted: too many in progress */
+    uint64_t ipfrag_byte_cap;        /* fragmented datagrams dropped: fragment bytes at cap */
+    uint64_t ipfrag_fragment_cap;    /* fragmented datagrams dropped: too many pieces */
+    uint64_t memory_bytes;           /* accounted memory now */
+    uint64_t memory_peak_bytes;      /* accounted memory at its highest */
+    uint64_t memory_max_bytes;       /* the cap (--max-memory) */
 };
 
 struct tg_analyzer {
@@ -52,9 +86,18 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
 void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_view frame,
                         uint32_t wire_len);
 
+/* The cap counters so far. */
+void tg_analyzer_caps(const struct tg_analyzer *a, struct tg_cap_counters *out);
+
 /* End of input: every open session gets its record. */
 void tg_analyzer_finish(struct tg_analyzer *a);
 
 void tg_analyzer_free(struct tg_analyzer *a);
+
+/* Bytes the analyzer counts itself, what --max-memory bounds: flow entries
+ * and their table, buffered out-of-order TCP bytes, sessions (struct, arena,
+ * split-message buffers), nDPI flow states, IP fragments held
+ * (docs/limits.md). */
+uint64_t tg_analyzer_memory(const struct tg_analyzer *a);
 
 #endif

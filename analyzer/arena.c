@@ -20,6 +20,7 @@ void tg_arena_init(struct tg_arena *a, size_t cap)
     a->head = NULL;
     a->used = 0;
     a->cap = cap;
+    a->reserved = 0;
 }
 
 void *tg_arena_alloc(struct tg_arena *a, size_t n)
@@ -40,6 +41,7 @@ void *tg_arena_alloc(struct tg_arena *a, size_t n)
         c->size = size;
         c->top = 0;
         a->head = c;
+        a->reserved += sizeof *c + size;
     }
     void *p = c->mem + c->top;
     c->top += rounded;
@@ -62,6 +64,11 @@ struct tg_view tg_arena_copy(struct tg_arena *a, struct tg_view v)
     return out;
 }
 
+size_t tg_arena_memory(const struct tg_arena *a)
+{
+    return a->reserved;
+}
+
 void tg_arena_free(struct tg_arena *a)
 {
     struct tg_arena_chunk *c = a->head;
@@ -72,4 +79,5 @@ void tg_arena_free(struct tg_arena *a)
     }
     a->head = NULL;
     a->used = 0;
+    a->reserved = 0;
 }

@@ -23,8 +23,12 @@
 
 _Static_assert(NDPI_MAX_RISK <= 64, "nDPI risks must fit a 64-bit set");
 
+/* The detection module is built when the first flow needs it: building it
+ * costs ~60 million instructions (its IP lists and host-name automata), a
+ * run without TLS flows never pays that. */
 struct tg_ndpi {
-    struct ndpi_detection_module_struct *mod;
+    struct ndpi_detection_module_struct *mod; /* NULL until the first flow */
+    bool failed;                              /* building it failed: no more tries */
 };
 
 struct tg_ndpi_flow {
@@ -120,26 +124,32 @@ const char *tg_ndpi_risk_next(uint64_t *risks)
 
 struct tg_ndpi *tg_ndpi_new(void)
 {
-    struct tg_ndpi *m = calloc(1, sizeof *m);
-    if (!m)
-        return NULL;
+    return calloc(1, sizeof(struct tg_ndpi));
+}
+
+/* The module, built now if this is the first flow; false when it cannot be. */
+static bool module_ready(struct tg_ndpi *m)
+{
+    if (m->mod || m->failed)
+        return m->mod != NULL;
     m->mod = ndpi_init_detection_module(ndpi_no_prefs);
     if (!m->mod) {
-        free(m);
-        return NULL;
+        m->failed = true;
+        return false;
     }
     NDPI_PROTOCOL_BITMASK all;
     NDPI_BITMASK_SET_ALL(all);
     ndpi_set_protocol_detection_bitmask2(m->mod, &all);
     ndpi_finalize_initialization(m->mod);
-    return m;
+    return true;
 }
 
 void tg_ndpi_free(struct tg_ndpi *m)
 {
     if (!m)
         return;
-    ndpi_exit_detection_module(m->mod);
+    if (m->mod)
+        ndpi_exit_detection_module(m->mod);
     free(m);
 }
 
@@ -152,7 +162,8 @@ size_t tg_ndpi_flow_size(void)
 
 struct tg_ndpi_flow *tg_ndpi_flow_new(struct tg_ndpi *m)
 {
-    (void)m;
+    if (!module_ready(m))
+        return NULL;
     return calloc(1, sizeof(struct tg_ndpi_flow));
 }
 

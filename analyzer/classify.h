@@ -2,15 +2,16 @@
  * classify.h - application classification by nDPI (Debian 12's libndpi 4.2),
  * the only part of tlsglass that sees nDPI. Callers hold opaque pointers.
  *
- * One detection module per run (about 8 MB of memory, 0.1 s to build). A
- * flow gets an nDPI flow state when it turns out to be TLS; the flow table
- * feeds it the flow's IP packets, from the IP header on, until tg_ndpi_feed
- * says nDPI has decided (the application is known and nDPI wants no more
- * packets, e.g. the server certificate was seen), or TG_NDPI_MAX_PACKETS
- * packets were fed, or the caller has seen enough. It then copies the
- * verdict out with tg_ndpi_result and frees the state: tg_ndpi_result on an
- * undecided flow makes nDPI give up and guess, as ndpiReader does at the end
- * of a capture.
+ * One detection module per run (about 8 MB of memory, ~60 million
+ * instructions to build), built when the first flow state is asked for, so
+ * that a run with no TLS flow does not pay for it. A flow gets an nDPI flow
+ * state when it turns out to be TLS; the flow table feeds it the flow's IP
+ * packets, from the IP header on, until tg_ndpi_feed says nDPI has decided
+ * (the application is known and nDPI wants no more packets, e.g. the server
+ * certificate was seen), or TG_NDPI_MAX_PACKETS packets were fed, or the
+ * caller has seen enough. It then copies the verdict out with
+ * tg_ndpi_result and frees the state: tg_ndpi_result on an undecided flow
+ * makes nDPI give up and guess, as ndpiReader does at the end of a capture.
  *
  * Memory per flow while it is fed: the state (tg_ndpi_flow_size(), 704
  * bytes with nDPI 4.2) plus what nDPI hangs on it, for TLS mainly its record
@@ -45,11 +46,13 @@ struct tg_ndpi_result {
     bool done;                  /* filled by tg_ndpi_result */
 };
 
-/* NULL when nDPI cannot be set up (out of memory). */
+/* NULL when out of memory. The module itself is built by the first
+ * tg_ndpi_flow_new. */
 struct tg_ndpi *tg_ndpi_new(void);
 void tg_ndpi_free(struct tg_ndpi *m);
 
-/* A zeroed flow state (a few hundred bytes), or NULL when out of memory. */
+/* A zeroed flow state (a few hundred bytes), or NULL when out of memory or
+ * when the detection module could not be built (then never again). */
 struct tg_ndpi_flow *tg_ndpi_flow_new(struct tg_ndpi *m);
 
 /* Frees the state and what nDPI allocated for it; NULL is fine. */

@@ -20,9 +20,15 @@ enum tg_err {
     TG_ERR_MALFORMED_CLIENT_HELLO,
     TG_ERR_MALFORMED_SERVER_HELLO,
     TG_ERR_MALFORMED_EXTENSION,
+    TG_ERR_TOO_MANY_EXTENSIONS,  /* a hello's extensions past the dissector's cap */
+    TG_ERR_TOO_MANY_KEY_SHARES,  /* key_share_groups cut at its cap */
     TG_ERR_MALFORMED_CERTIFICATE,
     TG_ERR_CERTIFICATE_PARSE,    /* a DER certificate OpenSSL rejects */
     TG_ERR_TOO_MANY_CERTIFICATES,
+    TG_ERR_CERT_NAME_TRUNCATED,  /* a subject, issuer or CA name cut at its cap */
+    TG_ERR_CERT_SERIAL_TRUNCATED,
+    TG_ERR_CERT_SAN_TRUNCATED,   /* SAN entries or a dNSName cut at a cap */
+    TG_ERR_CERT_FIELD_TRUNCATED, /* key type, curve or algorithm name cut */
     TG_ERR_MALFORMED_SERVER_KEY_EXCHANGE,
     TG_ERR_MALFORMED_CLIENT_KEY_EXCHANGE,
     TG_ERR_MALFORMED_CERTIFICATE_REQUEST,
@@ -32,6 +38,7 @@ enum tg_err {
     TG_ERR_MALFORMED_ALERT,
     TG_ERR_UNEXPECTED_MESSAGE,   /* a message out of the handshake's order */
     TG_ERR_TOO_MANY_MESSAGES,    /* `messages` list cut at its cap */
+    TG_ERR_TOO_MANY_ALERTS,      /* `alerts` list cut at its cap */
     TG_ERR_SESSION_MEMORY,       /* the session's arena cap was reached */
     TG_ERR_EVICTED,              /* ended early to stay within a cap */
     TG_ERR_DAMAGED_INPUT,        /* the capture file broke off */

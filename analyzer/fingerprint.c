@@ -15,10 +15,17 @@
  *
  * The strings are written into the caller's buffer through a `sink` that
  * counts every byte it is offered, past the capacity too, so the same code
- * measures (capacity 0) and writes. JA4 sorts its two lists in place in the
+ * measures (capacity 0) and writes. A number goes in as one run of bytes,
+ * checked against the capacity once. JA4 sorts its two lists as numbers
+ * (insertion sort into a small array) before writing them; a list longer
+ * than that array is written in wire order and sorted in place in the
  * JA4_r buffer: each item there is four hex digits followed by a comma (or
  * the end of the list), so a list is an array of fixed 5-byte strides whose
  * first four bytes sort as the numbers they spell.
+ *
+ * Nothing is allocated and nothing large is put on the stack: a hello's
+ * extension types are walked by an iterator, over the dissector's array or
+ * (when the dissector kept fewer than were sent) over the extensions block.
  */
 #include "fingerprint.h"
 
@@ -39,8 +46,44 @@ enum {
 #define JA4_COUNT_MAX 99
 #define JA4_ITEM_DIGITS 4 /* a u16 as hex */
 #define JA4_ITEM_STRIDE 5 /* the digits and their comma */
+#define JA4_SORT_MAX 128  /* lists up to this long are sorted as numbers */
 
 static const char hex_digits[] = "0123456789abcdef";
+
+/* ------------------------------------------------------ extension types */
+
+/* A hello's extension types in wire order: the dissector's array, or, when
+ * it kept fewer than were sent (a capped array), all of them from the block. */
+struct type_iter {
+    const uint16_t *kept;
+    size_t n_kept, i;
+    bool from_block;
+    struct tg_rd block;
+};
+
+static struct type_iter types_of(const uint16_t *kept, size_t n_kept, size_t total,
+                                 struct tg_view block)
+{
+    struct type_iter it = {kept, n_kept, 0, total > n_kept, tg_rd_of(block)};
+    return it;
+}
+
+/* The next type; false at the end. From the block, a type counts as soon as
+ * its 4-byte header is there, even when its body then overruns the block. */
+static bool next_type(struct type_iter *it, uint16_t *type)
+{
+    if (!it->from_block) {
+        if (it->i >= it->n_kept)
+            return false;
+        *type = it->kept[it->i++];
+        return true;
+    }
+    if (tg_rd_left(&it->block) < 4)
+        return false;
+    *type = tg_rd_u16(&it->block);
+    tg_rd_skip(&it->block, tg_rd_u16(&it->block));
+    return true;
+}
 
 /* ---------------------------------------------------------------- output */
 
@@ -64,6 +107,15 @@ static void put(struct sink *s, char c)
     s->len++;
 }
 
+/* Where n more bytes go when they fit, with the NUL after them; NULL when
+ * they do not (then each byte goes through put). */
+static char *room(struct sink *s, size_t n)
+{
+    if (s->len < s->cap && n < s->cap - s->len)
+        return s->buf + s->len;
+    return NULL;
+}
+
 /* Terminates the string (cut if need be); true when all of it fit. */
 static bool sink_close(struct sink *s)
 {
@@ -74,20 +126,39 @@ static bool sink_close(struct sink *s)
     return fits;
 }
 
-static void put_dec(struct sink *s, unsigned v)
+static size_t dec_len(uint16_t v)
 {
-    char digits[10];
-    size_t n = 0;
-    do {
-        digits[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v > 0);
-    while (n > 0)
-        put(s, digits[--n]);
+    return v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : 5;
+}
+
+static void put_dec(struct sink *s, uint16_t v)
+{
+    static const unsigned tens[] = {1, 10, 100, 1000, 10000};
+    size_t n = dec_len(v);
+    char *out = room(s, n);
+    if (out) {
+        for (size_t i = n; i-- > 0; v /= 10)
+            out[i] = (char)('0' + v % 10);
+        s->len += n;
+    } else if (s->cap == 0) {
+        s->len += n; /* measuring */
+    } else {
+        for (size_t i = n; i-- > 0;)
+            put(s, (char)('0' + v / tens[i] % 10));
+    }
 }
 
 static void put_hex4(struct sink *s, uint16_t v)
 {
+    char *out = room(s, JA4_ITEM_DIGITS);
+    if (out) {
+        out[0] = hex_digits[v >> 12];
+        out[1] = hex_digits[(v >> 8) & 0xfu];
+        out[2] = hex_digits[(v >> 4) & 0xfu];
+        out[3] = hex_digits[v & 0xfu];
+        s->len += JA4_ITEM_DIGITS;
+        return;
+    }
     for (unsigned shift = 16; shift > 0; shift -= 4)
         put(s, hex_digits[((unsigned)v >> (shift - 4)) & 0xfu]);
 }
@@ -108,8 +179,9 @@ static void put_item(struct sink *s, uint16_t v, char sep, bool hex, size_t *cou
 static size_t put_u16_list(struct sink *s, struct tg_view list, char sep, bool hex)
 {
     size_t count = 0;
-    for (size_t i = 0; i < tg_u16_list_count(list); i++) {
-        uint16_t v = tg_u16_list_at(list, i);
+    struct tg_rd r = tg_rd_of(list);
+    while (tg_rd_left(&r) >= 2) {
+        uint16_t v = tg_rd_u16(&r);
         if (!tg_is_grease(v))
             put_item(s, v, sep, hex, &count);
     }
@@ -117,11 +189,11 @@ static size_t put_u16_list(struct sink *s, struct tg_view list, char sep, bool h
 }
 
 /* The non-GREASE extension types, without SNI and ALPN when `ja4`. */
-static size_t put_types(struct sink *s, const uint16_t *types, size_t n, char sep, bool ja4)
+static size_t put_types(struct sink *s, struct type_iter it, char sep, bool ja4)
 {
     size_t count = 0;
-    for (size_t i = 0; i < n; i++) {
-        uint16_t t = types[i];
+    uint16_t t;
+    while (next_type(&it, &t)) {
         if (tg_is_grease(t) || (ja4 && (t == EXT_SERVER_NAME || t == EXT_ALPN)))
             continue;
         put_item(s, t, sep, ja4, &count);
@@ -182,37 +254,9 @@ static enum tg_status server_hello_usable(const struct tg_server_hello *sh)
     return TG_OK;
 }
 
-/* Most extension types a hello can carry: each takes at least 4 bytes. */
-#define ALL_TYPES_MAX (65535 / 4)
-
-/* A hello's extension types in order: the dissector's array, or, when it
- * kept fewer than were sent (a capped array), all of them from the block. */
-struct ext_types {
-    const uint16_t *type;
-    size_t n;
-    uint16_t all[ALL_TYPES_MAX];
-};
-
-static void ext_types(struct ext_types *t, const uint16_t *kept, size_t n_kept, size_t total,
-                      struct tg_view block)
+static struct type_iter ch_types(const struct tg_client_hello *ch)
 {
-    t->type = kept;
-    t->n = n_kept;
-    if (total <= n_kept)
-        return;
-    struct tg_rd r = tg_rd_of(block);
-    size_t n = 0;
-    while (tg_rd_left(&r) >= 4 && n < ALL_TYPES_MAX) {
-        t->all[n++] = tg_rd_u16(&r);
-        tg_rd_skip(&r, tg_rd_u16(&r));
-    }
-    t->type = t->all;
-    t->n = n;
-}
-
-static void ch_types(struct ext_types *t, const struct tg_client_hello *ch)
-{
-    ext_types(t, ch->extensions, ch->n_extensions, ch->n_extensions_total, ch->extensions_block);
+    return types_of(ch->extensions, ch->n_extensions, ch->n_extensions_total, ch->extensions_block);
 }
 
 static void ja3_string(const struct tg_client_hello *ch, struct sink *s)
@@ -221,9 +265,7 @@ static void ja3_string(const struct tg_client_hello *ch, struct sink *s)
     put(s, ',');
     (void)put_u16_list(s, ch->cipher_suites, '-', false);
     put(s, ',');
-    struct ext_types t;
-    ch_types(&t, ch);
-    (void)put_types(s, t.type, t.n, '-', false);
+    (void)put_types(s, ch_types(ch), '-', false);
     put(s, ',');
     if (ch->has_supported_groups)
         (void)put_u16_list(s, ch->supported_groups, '-', false);
@@ -238,9 +280,9 @@ static void ja3s_string(const struct tg_server_hello *sh, struct sink *s)
     put(s, ',');
     put_dec(s, sh->cipher_suite);
     put(s, ',');
-    struct ext_types t;
-    ext_types(&t, sh->extensions, sh->n_extensions, sh->n_extensions_total, sh->extensions_block);
-    (void)put_types(s, t.type, t.n, '-', false);
+    struct type_iter types =
+        types_of(sh->extensions, sh->n_extensions, sh->n_extensions_total, sh->extensions_block);
+    (void)put_types(s, types, '-', false);
 }
 
 size_t tg_ja3_size(const struct tg_client_hello *ch)
@@ -327,27 +369,25 @@ static const char *ja4_version_code(uint16_t v)
     return "00";
 }
 
-static bool has_type(const uint16_t *types, size_t n, uint16_t type)
-{
-    for (size_t i = 0; i < n; i++)
-        if (types[i] == type)
-            return true;
-    return false;
-}
-
-static size_t count_non_grease_types(const uint16_t *types, size_t n)
+/* Counts the non-GREASE types; *sni: server_name is among them. */
+static size_t count_types(struct type_iter it, bool *sni)
 {
     size_t count = 0;
-    for (size_t i = 0; i < n; i++)
-        count += !tg_is_grease(types[i]);
+    uint16_t t;
+    *sni = false;
+    while (next_type(&it, &t)) {
+        count += !tg_is_grease(t);
+        *sni = *sni || t == EXT_SERVER_NAME;
+    }
     return count;
 }
 
 static size_t count_non_grease_u16(struct tg_view list)
 {
     size_t count = 0;
-    for (size_t i = 0; i < tg_u16_list_count(list); i++)
-        count += !tg_is_grease(tg_u16_list_at(list, i));
+    struct tg_rd r = tg_rd_of(list);
+    while (tg_rd_left(&r) >= 2)
+        count += !tg_is_grease(tg_rd_u16(&r));
     return count;
 }
 
@@ -395,11 +435,11 @@ static void ja4_a(const struct tg_client_hello *ch, char protocol, struct sink *
     put(s, protocol);
     put(s, version[0]);
     put(s, version[1]);
-    struct ext_types t;
-    ch_types(&t, ch);
-    put(s, has_type(t.type, t.n, EXT_SERVER_NAME) ? 'd' : 'i');
+    bool sni;
+    size_t n_types = count_types(ch_types(ch), &sni);
+    put(s, sni ? 'd' : 'i');
     put_count(s, count_non_grease_u16(ch->cipher_suites));
-    put_count(s, count_non_grease_types(t.type, t.n));
+    put_count(s, n_types);
     put_alpn(s, ch);
 }
 
@@ -409,7 +449,70 @@ static void ja4_a(const struct tg_client_hello *ch, char protocol, struct sink *
 struct ja4_layout {
     size_t b_start, b_len, n_ciphers;
     size_t c_start, c_len, n_extensions;
+    bool sort_b, sort_c; /* written in wire order: sort them in place */
 };
+
+/* Values kept sorted as they come, while there are at most JA4_SORT_MAX. */
+struct sorted {
+    uint16_t v[JA4_SORT_MAX];
+    size_t n; /* values offered: past JA4_SORT_MAX, not all are in v */
+};
+
+static void sorted_add(struct sorted *q, uint16_t v)
+{
+    if (q->n < JA4_SORT_MAX) {
+        size_t j = q->n;
+        for (; j > 0 && q->v[j - 1] > v; j--)
+            q->v[j] = q->v[j - 1];
+        q->v[j] = v;
+    }
+    q->n++;
+}
+
+/* Writes the sorted values as JA4 items; false (nothing written) when there
+ * were too many to keep. */
+static bool sorted_put(struct sink *s, const struct sorted *q)
+{
+    if (q->n > JA4_SORT_MAX)
+        return false;
+    size_t count = 0;
+    for (size_t i = 0; i < q->n; i++)
+        put_item(s, q->v[i], ',', true, &count);
+    return true;
+}
+
+/* JA4's non-GREASE suites, sorted, or in wire order with *later set. */
+static size_t put_ja4_suites(struct sink *s, struct tg_view suites, bool *later)
+{
+    *later = false;
+    if (s->cap == 0) /* measuring: the order does not change the length */
+        return put_u16_list(s, suites, ',', true);
+    struct sorted q = {.n = 0};
+    struct tg_rd r = tg_rd_of(suites);
+    while (tg_rd_left(&r) >= 2) {
+        uint16_t v = tg_rd_u16(&r);
+        if (!tg_is_grease(v))
+            sorted_add(&q, v);
+    }
+    *later = !sorted_put(s, &q);
+    return *later ? put_u16_list(s, suites, ',', true) : q.n;
+}
+
+/* The same for the extension types other than SNI and ALPN. */
+static size_t put_ja4_types(struct sink *s, struct type_iter types, bool *later)
+{
+    *later = false;
+    if (s->cap == 0)
+        return put_types(s, types, ',', true);
+    struct sorted q = {.n = 0};
+    struct type_iter it = types;
+    uint16_t t;
+    while (next_type(&it, &t))
+        if (!tg_is_grease(t) && t != EXT_SERVER_NAME && t != EXT_ALPN)
+            sorted_add(&q, t);
+    *later = !sorted_put(s, &q);
+    return *later ? put_types(s, types, ',', true) : q.n;
+}
 
 static void ja4_r_string(const struct tg_client_hello *ch, char protocol, struct sink *s,
                          struct ja4_layout *at)
@@ -417,13 +520,11 @@ static void ja4_r_string(const struct tg_client_hello *ch, char protocol, struct
     ja4_a(ch, protocol, s);
     put(s, '_');
     at->b_start = s->len;
-    at->n_ciphers = put_u16_list(s, ch->cipher_suites, ',', true);
+    at->n_ciphers = put_ja4_suites(s, ch->cipher_suites, &at->sort_b);
     at->b_len = s->len - at->b_start;
     put(s, '_');
     at->c_start = s->len;
-    struct ext_types t;
-    ch_types(&t, ch);
-    at->n_extensions = put_types(s, t.type, t.n, ',', true);
+    at->n_extensions = put_ja4_types(s, ch_types(ch), &at->sort_c);
     if (count_non_grease_u16(ch->signature_algorithms) > 0) {
         put(s, '_');
         (void)put_u16_list(s, ch->signature_algorithms, ',', true);
@@ -431,17 +532,28 @@ static void ja4_r_string(const struct tg_client_hello *ch, char protocol, struct
     at->c_len = s->len - at->c_start;
 }
 
-static int item_cmp(const char *list, size_t i, size_t j)
+/* Item i's four digits as one number that orders as they do. */
+static uint32_t item_key(const char *list, size_t i)
 {
-    return memcmp(list + i * JA4_ITEM_STRIDE, list + j * JA4_ITEM_STRIDE, JA4_ITEM_DIGITS);
+    const char *d = list + i * JA4_ITEM_STRIDE;
+    return (uint32_t)(uint8_t)d[0] << 24 | (uint32_t)(uint8_t)d[1] << 16 |
+           (uint32_t)(uint8_t)d[2] << 8 | (uint32_t)(uint8_t)d[3];
+}
+
+static void item_set(char *list, size_t i, uint32_t key)
+{
+    char *d = list + i * JA4_ITEM_STRIDE;
+    d[0] = (char)(key >> 24);
+    d[1] = (char)(key >> 16);
+    d[2] = (char)(key >> 8);
+    d[3] = (char)key;
 }
 
 static void item_swap(char *list, size_t i, size_t j)
 {
-    char t[JA4_ITEM_DIGITS];
-    memcpy(t, list + i * JA4_ITEM_STRIDE, JA4_ITEM_DIGITS);
-    memcpy(list + i * JA4_ITEM_STRIDE, list + j * JA4_ITEM_STRIDE, JA4_ITEM_DIGITS);
-    memcpy(list + j * JA4_ITEM_STRIDE, t, JA4_ITEM_DIGITS);
+    uint32_t t = item_key(list, i);
+    item_set(list, i, item_key(list, j));
+    item_set(list, j, t);
 }
 
 static void sift_down(char *list, size_t root, size_t n)
@@ -450,9 +562,9 @@ static void sift_down(char *list, size_t root, size_t n)
         size_t child = 2 * root + 1;
         if (child >= n)
             return;
-        if (child + 1 < n && item_cmp(list, child, child + 1) < 0)
+        if (child + 1 < n && item_key(list, child) < item_key(list, child + 1))
             child++;
-        if (item_cmp(list, root, child) >= 0)
+        if (item_key(list, root) >= item_key(list, child))
             return;
         item_swap(list, root, child);
         root = child;
@@ -528,7 +640,9 @@ enum tg_status tg_ja4(const struct tg_client_hello *ch, char protocol, char ja4[
     ja4_r_string(ch, protocol, &s, &at);
     if (!sink_close(&s))
         return TG_E_LIMIT;
-    sort_items(ja4_r + at.b_start, at.n_ciphers);
-    sort_items(ja4_r + at.c_start, at.n_extensions);
+    if (at.sort_b)
+        sort_items(ja4_r + at.b_start, at.n_ciphers);
+    if (at.sort_c)
+        sort_items(ja4_r + at.c_start, at.n_extensions);
     return ja4_hashed(ja4_r, &at, ja4);
 }

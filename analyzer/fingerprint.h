@@ -14,16 +14,16 @@
  * Every function returns
  *   TG_OK           the fingerprint was written;
  *   TG_E_LIMIT      the string does not fit `cap` (the buffer then holds a
- *                   cut, NUL-terminated prefix and every hash is ""), or the
- *                   hello had more extensions than its dissector keeps
- *                   (TG_CH_MAX_EXTENSIONS, TG_SH_MAX_EXTENSIONS), so a
- *                   fingerprint would be wrong and none is given;
+ *                   cut, NUL-terminated prefix and every hash is "");
  *   TG_E_MALFORMED  no fingerprint is defined for this hello: an SSLv2-format
  *                   hello, a hello whose fixed part did not parse, or (JA4)
  *                   a protocol letter other than 't', 'q', 'd'. Outputs "".
  *   TG_E_NOMEM      the digest could not be computed (OpenSSL failed).
  * Only a hello that parsed with TG_OK should be fingerprinted: one cut
  * short (TG_E_SHORT) lacks extensions, and its fingerprint would be wrong.
+ * A hello with more extensions than its dissector keeps in its array
+ * (TG_CH_MAX_EXTENSIONS, TG_SH_MAX_EXTENSIONS) is fingerprinted with all of
+ * them, read again from its extensions block.
  *
  * JA3 (github.com/salesforce/ja3, README): the decimal fields
  *   legacy_version,cipher_suites,extensions,supported_groups,ec_point_formats

@@ -1,5 +1,10 @@
 /*
  * flow.c - flow table, TCP state, and the hand-off from reassembly to TLS.
+ *
+ * Memory is accounted per flow: after each packet the flow's cost is taken
+ * again (entry, buffered segments, session and nDPI state) and the table's
+ * total moved by the difference; nothing but the flow's own packets changes
+ * its cost, so the total stays exact without walking the table.
  */
 #include "flow.h"
 
@@ -11,6 +16,7 @@
 #include <string.h>
 
 #define TG_FLOW_MIN_BUCKETS 4096u
+#define MALLOC_SLACK 16u /* what malloc adds to a block, about: header and rounding */
 
 /* --------------------------------------------------------------- hashing */
 
@@ -95,6 +101,7 @@ enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_f
     t->buckets = calloc(t->n_buckets, sizeof *t->buckets);
     if (!t->buckets)
         return TG_E_NOMEM;
+    t->mem = t->n_buckets * sizeof *t->buckets;
     t->max_flows = max_flows ? max_flows : TG_FLOW_DEFAULT_MAX;
     t->idle_us = TG_FLOW_DEFAULT_IDLE_US;
     t->close_us = TG_FLOW_DEFAULT_CLOSE_US;
@@ -125,6 +132,7 @@ static void maybe_grow(struct tg_flows *t)
         }
     }
     free(t->buckets);
+    t->mem += (n - t->n_buckets) * sizeof *b;
     t->buckets = b;
     t->n_buckets = n;
 }
@@ -188,6 +196,47 @@ static struct tg_reasm_sink make_sink(struct feed_ctx *c)
     return s;
 }
 
+/* ------------------------------------------------------------ accounting */
+
+static size_t session_memory(const struct tg_session *s)
+{
+    return sizeof *s + MALLOC_SLACK + tg_arena_memory(&s->arena) + s->tls[0].hs_cap +
+           s->tls[1].hs_cap;
+}
+
+/* nDPI's state of f, as flow.h estimates it. */
+static size_t ndpi_memory(const struct tg_flow *f)
+{
+    size_t held = (size_t)TG_MAX_RECORD_BODY + 5 + f->ndpi_fed_max;
+    return tg_ndpi_flow_size() + TG_FLOW_NDPI_BASE + (f->ndpi_fed < held ? f->ndpi_fed : held);
+}
+
+/* What f costs now, about (see flow.h). */
+static size_t flow_memory(const struct tg_flow *f)
+{
+    size_t n = sizeof *f + MALLOC_SLACK + tg_reasm_memory(&f->rs[0]) + tg_reasm_memory(&f->rs[1]);
+    if (f->sess)
+        n += session_memory(f->sess);
+    if (f->ndpi)
+        n += ndpi_memory(f);
+    return n;
+}
+
+static void note_peak(struct tg_flows *t)
+{
+    if (t->mem + t->other_mem > t->mem_peak)
+        t->mem_peak = t->mem + t->other_mem;
+}
+
+/* Takes f's cost again and moves the table's total by the difference. */
+static void account(struct tg_flows *t, struct tg_flow *f)
+{
+    size_t now = flow_memory(f);
+    t->mem = t->mem - f->mem + now;
+    f->mem = now;
+    note_peak(t);
+}
+
 /* -------------------------------------------------------- classification */
 
 /* nDPI's verdict into the session; its state is freed. */
@@ -214,6 +263,10 @@ static void classify_packet(struct tg_flows *t, struct tg_flow *f, const struct 
         if (!f->ndpi)
             return;
     }
+    uint32_t len = p->payload.len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->payload.len;
+    f->ndpi_fed = len > UINT32_MAX - f->ndpi_fed ? UINT32_MAX : f->ndpi_fed + len;
+    if (len > f->ndpi_fed_max)
+        f->ndpi_fed_max = len;
     if (tg_ndpi_feed(t->ndpi, f->ndpi, p->ip, ts) || tg_session_handshake_over(f->sess))
         classify_end(t, f);
 }
@@ -235,6 +288,7 @@ static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why
             t->on_end(t->on_end_ctx, f, why);
     }
     t->stats.ended[why]++;
+    t->mem -= f->mem;
     tg_reasm_free(&f->rs[0], &t->lim);
     tg_reasm_free(&f->rs[1], &t->lim);
     tg_ndpi_flow_free(f->ndpi);
@@ -243,6 +297,35 @@ static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why
     list_remove(list_of(t, f), f);
     t->count--;
     free(f);
+}
+
+/*
+ * Ends one flow to stay within a cap: the closing flow idle longest (it has
+ * finished, so it ends as closed, only earlier), else the open flow idle
+ * longest, evicted. False when there is no flow.
+ */
+static bool end_one_for_cap(struct tg_flows *t, bool for_memory)
+{
+    if (t->closing.head) {
+        t->stats.closed_early++;
+        end_flow(t, t->closing.head, TG_END_CLOSED);
+        return true;
+    }
+    if (!t->open.head)
+        return false;
+    if (for_memory)
+        t->stats.evicted_memory++;
+    else
+        t->stats.evicted_flow_cap++;
+    end_flow(t, t->open.head, TG_END_EVICTED);
+    return true;
+}
+
+void tg_flows_fit_memory(struct tg_flows *t)
+{
+    note_peak(t);
+    while (t->max_memory && t->mem + t->other_mem > t->max_memory && end_one_for_cap(t, true))
+        ;
 }
 
 void tg_flows_expire(struct tg_flows *t, int64_t now)
@@ -275,6 +358,7 @@ void tg_flows_free(struct tg_flows *t)
     tg_flows_end_all(t);
     free(t->buckets);
     t->buckets = NULL;
+    t->mem = 0;
 }
 
 /* ------------------------------------------------------------ per packet */
@@ -282,11 +366,8 @@ void tg_flows_free(struct tg_flows *t)
 static struct tg_flow *new_flow(struct tg_flows *t, const struct tg_packet *p, uint32_t h,
                                 int64_t ts)
 {
-    if (t->count >= t->max_flows) {
-        struct tg_flow *victim = t->closing.head ? t->closing.head : t->open.head;
-        if (victim)
-            end_flow(t, victim, TG_END_EVICTED);
-    }
+    if (t->count >= t->max_flows)
+        (void)end_one_for_cap(t, false);
     struct tg_flow *f = calloc(1, sizeof *f);
     if (!f)
         return NULL;
@@ -342,6 +423,11 @@ static void become_tls(struct tg_flows *t, struct tg_flow *f)
     t->stats.tls++;
     if (f->midstream)
         tg_session_error(f->sess, TG_ERR_MIDSTREAM);
+    /* What was lost before the session began still belongs to it. */
+    if (f->cut)
+        tg_session_error(f->sess, TG_ERR_TRUNCATED_CAPTURE);
+    if (f->limited)
+        tg_session_error(f->sess, TG_ERR_REASSEMBLY_LIMIT);
 }
 
 static void give_up(struct tg_flows *t, struct tg_flow *f)
@@ -421,6 +507,14 @@ static void on_fin_rst(struct tg_flows *t, struct tg_flow *f, int dir, const str
     }
 }
 
+/* A reassembly cap dropped or skipped data of f (its session may not exist yet). */
+static void note_limit(struct tg_flow *f)
+{
+    f->limited = true;
+    if (f->sess)
+        tg_session_error(f->sess, TG_ERR_REASSEMBLY_LIMIT);
+}
+
 static void reassemble(struct tg_flows *t, struct tg_flow *f, int dir, const struct tg_packet *p,
                        int64_t ts)
 {
@@ -439,9 +533,10 @@ static void reassemble(struct tg_flows *t, struct tg_flow *f, int dir, const str
         tg_reasm_free(rs, &t->lim);
         tg_reasm_init(rs);
     }
-    if (tg_reasm_segment(&f->rs[dir], &t->lim, seq, p->payload, fin, &sink) != TG_OK &&
-        f->sess)
-        tg_session_error(f->sess, TG_ERR_REASSEMBLY_LIMIT);
+    uint64_t hits = t->lim.dir_cap_hits + t->lim.total_cap_hits;
+    enum tg_status st = tg_reasm_segment(&f->rs[dir], &t->lim, seq, p->payload, fin, &sink);
+    if (st != TG_OK || t->lim.dir_cap_hits + t->lim.total_cap_hits != hits)
+        note_limit(f);
     if (p->flags & TG_TCP_ACK) {
         struct feed_ctx pc = {t, f, 1 - dir, ts};
         struct tg_reasm_sink psink = make_sink(&pc);
@@ -486,4 +581,6 @@ void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts)
         f->handshake_told = true;
         t->on_handshake(t->on_end_ctx, f);
     }
+    account(t, f);
+    tg_flows_fit_memory(t); /* may end f itself */
 }

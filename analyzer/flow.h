@@ -9,6 +9,17 @@
  * flows (both FINs or a RST seen), which end after the close delay. A new
  * SYN on a tuple already tracked ends the old flow first: port reuse never
  * merges two sessions.
+ *
+ * Caps (docs/limits.md): at most max_flows entries, and, when max_memory is
+ * set, at most that many bytes of accounted memory: each flow's entry, its
+ * buffered out-of-order segments, its session (the struct, its arena, its
+ * split-message buffers) and its nDPI state, plus the bucket array, plus
+ * `other_mem` (what the owner accounts elsewhere against the same cap: IP
+ * fragments). When a cap is hit, flows are ended until it holds: closing
+ * flows first (they have finished: ending them early loses nothing), then
+ * open flows in order of last activity, the idle longest first; an open
+ * flow ended so is "evicted" (TG_ERR_EVICTED in its session's errors).
+ * Every such end is counted in struct tg_flow_stats.
  */
 #ifndef TG_FLOW_H
 #define TG_FLOW_H
@@ -24,6 +35,14 @@
 #define TG_FLOW_FIRST_DATA_WINDOW (1u << 20) /* first data this far past the SYN: resync */
 #define TG_FLOW_PROBE_SEGMENTS 32u /* payload segments looked at for a hello */
 #define TG_FLOW_DEFAULT_CLOSE_US (5 * 1000000LL)   /* like Zeek's close delay */
+/*
+ * What nDPI hangs on a flow state it is fed, beyond tg_ndpi_flow_size(), is
+ * out of sight; it is counted as TG_FLOW_NDPI_BASE plus the bytes fed, but
+ * no more than one whole record and the largest payload fed: nDPI 4.2 keeps
+ * TLS bytes only until their record is whole. classify.h measured 4.4 KB on
+ * average, 20 KB at most, over real captures.
+ */
+#define TG_FLOW_NDPI_BASE (4u * 1024u)
 
 enum tg_flow_kind { TG_FLOW_UNKNOWN, TG_FLOW_TLS, TG_FLOW_NOT_TLS };
 
@@ -47,6 +66,7 @@ struct tg_flow {
     bool cut;                   /* some packet lost bytes to the snaplen */
     bool upgraded;              /* TLS began after cleartext (STARTTLS...) */
     bool handshake_told;        /* on_handshake was called */
+    bool limited;               /* a reassembly cap was hit before the session began */
     uint8_t probed;             /* deliveries looked at for TLS so far */
     bool started[2];            /* a side's first bytes were judged */
     uint8_t start_len[2];
@@ -59,6 +79,9 @@ struct tg_flow {
     uint64_t bytes[2];
     uint64_t packets[2];
     uint64_t serial;            /* order of creation, for the uid */
+    size_t mem;                 /* bytes accounted to this flow (in tg_flows.mem) */
+    uint32_t ndpi_fed;          /* payload bytes fed to nDPI (saturating) */
+    uint32_t ndpi_fed_max;      /* the largest payload fed to nDPI */
     struct tg_reasm rs[2];
     struct tg_session *sess;
     struct tg_ndpi_flow *ndpi;  /* nDPI's state: TLS flows, until nDPI decides */
@@ -73,6 +96,10 @@ struct tg_flow_stats {
     uint64_t ended[TG_END_INPUT + 1];
     uint64_t tls;
     uint64_t not_tls;
+    /* cap hits */
+    uint64_t evicted_flow_cap;    /* open flows evicted for max_flows */
+    uint64_t evicted_memory;      /* open flows evicted for max_memory */
+    uint64_t closed_early;        /* closing flows ended before the close delay, for a cap */
 };
 
 /* Called when a flow with a TLS session ends, before it is freed. */
@@ -90,6 +117,10 @@ struct tg_flows {
     struct tg_flow_list open, closing;
     struct tg_reasm_limits lim;
     struct tg_flow_stats stats;
+    size_t mem;                 /* accounted bytes of the flows and the bucket array */
+    size_t other_mem;           /* accounted elsewhere against max_memory (set by the owner) */
+    size_t mem_peak;            /* highest mem + other_mem seen */
+    size_t max_memory;          /* cap on mem + other_mem; 0: none */
     struct tg_ndpi *ndpi;       /* classifies TLS flows; NULL: none */
     uint64_t serial;
     tg_flow_end_fn on_end;
@@ -102,6 +133,9 @@ enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_f
 
 /* One decoded TCP segment at time ts (microseconds). */
 void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts);
+
+/* Ends flows (closing first, then the idle longest) until the memory cap holds. */
+void tg_flows_fit_memory(struct tg_flows *t);
 
 /* Ends the flows idle or closing as of time `now`. */
 void tg_flows_expire(struct tg_flows *t, int64_t now);

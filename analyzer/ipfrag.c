@@ -133,6 +133,7 @@ static void release_pieces(struct tg_ipfrag *t, struct tg_ipfrag_dgram *d)
         free(q);
     }
     t->bytes -= d->held;
+    t->pieces -= d->n_pieces;
     d->held = 0;
     d->hi = 0;
     d->n_pieces = 0;
@@ -223,6 +224,7 @@ static enum tg_status add_piece(struct tg_ipfrag *t, struct tg_ipfrag_dgram *d, 
     q->next = *link;
     *link = q;
     d->n_pieces++;
+    t->pieces++;
     d->held += q->len;
     if (off + q->len > d->hi)
         d->hi = off + q->len;
@@ -578,6 +580,17 @@ void tg_ipfrag_expire(struct tg_ipfrag *t, int64_t now)
     }
 }
 
+#define MALLOC_SLACK 16u /* what malloc adds to a block, about */
+
+size_t tg_ipfrag_memory(const struct tg_ipfrag *t)
+{
+    size_t n = t->bytes;
+    n += t->pieces * (sizeof(struct piece) + MALLOC_SLACK);
+    n += t->datagrams * (sizeof(struct tg_ipfrag_dgram) + MALLOC_SLACK);
+    n += t->n_buckets * sizeof *t->buckets;
+    return n + (t->out ? t->caps.max_datagram : 0);
+}
+
 void tg_ipfrag_free(struct tg_ipfrag *t)
 {
     while (t->oldest)
@@ -613,16 +626,17 @@ static bool dgram_consistent(const struct tg_ipfrag *t, const struct tg_ipfrag_d
 
 bool tg_ipfrag_consistent(const struct tg_ipfrag *t)
 {
-    size_t n = 0, bytes = 0;
+    size_t n = 0, bytes = 0, pieces = 0;
     const struct tg_ipfrag_dgram *prev = NULL;
     for (const struct tg_ipfrag_dgram *d = t->oldest; d; d = d->newer) {
         if (d->older != prev || !dgram_consistent(t, d) || lookup(t, &d->key, d->hash) != d)
             return false;
         bytes += d->held;
+        pieces += d->n_pieces;
         n++;
         prev = d;
     }
-    if (prev != t->newest || n != t->datagrams || bytes != t->bytes)
+    if (prev != t->newest || n != t->datagrams || bytes != t->bytes || pieces != t->pieces)
         return false;
     size_t chained = 0;
     for (size_t b = 0; b < t->n_buckets; b++)

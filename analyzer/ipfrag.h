@@ -100,6 +100,7 @@ struct tg_ipfrag {
     struct tg_ipfrag_dgram *oldest, *newest; /* in order of creation */
     size_t datagrams;                        /* in progress (dropped ones included) */
     size_t bytes;                            /* payload bytes held */
+    size_t pieces;                           /* pieces held, all datagrams */
     uint8_t *out;                            /* max_datagram bytes, once needed */
     struct tg_ipfrag_stats stats;
 };
@@ -137,6 +138,13 @@ enum tg_status tg_ipfrag_add(struct tg_ipfrag *t, const struct tg_packet *p, int
  * young: when a capture's time goes backwards, some are freed a bit later.
  */
 void tg_ipfrag_expire(struct tg_ipfrag *t, int64_t now);
+
+/*
+ * Bytes the table takes from malloc now, about: held payload, the records
+ * of datagrams and pieces, the hash table and the output buffer. Counted
+ * against --max-memory with the flows' (docs/limits.md).
+ */
+size_t tg_ipfrag_memory(const struct tg_ipfrag *t);
 
 /* Frees everything; the table may be initialised again. */
 void tg_ipfrag_free(struct tg_ipfrag *t);

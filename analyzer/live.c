@@ -9,20 +9,31 @@
  * idle or closing expire on the wall clock, statistics records are written
  * on time, signals are acted on and the output is flushed.
  *
+ * Latency: the capture is buffered unless --immediate. The kernel (Linux
+ * TPACKET_V3) then hands packets over a block at a time: when the block is
+ * full, or when its retire timer, set to libpcap's read timeout
+ * (TG_CAPTURE_READ_TIMEOUT_MS, 100 ms), finds it still open with packets
+ * in it; either wakes poll(). A record is ready when the packet that ends
+ * its handshake (or its flow) is read, or when the wall clock expires the
+ * flow; it is flushed at the end of that same wake-up. So a record reaches
+ * the output about 100 ms at most, plus the work of one wake-up, after its
+ * last packet arrived, and a record made by the clock within TG_LIVE_WAKE_MS
+ * of its flow's deadline: well within a second (tests/live.sh measures it).
+ * --immediate saves the 100 ms but wakes for nearly every packet (docs/
+ * live.md, "Performance").
+ *
  * Signal handlers only set flags: SIGINT and SIGTERM stop the capture
  * (every open session is then written, incomplete ones as "incomplete"),
  * SIGHUP reopens the -w file (log rotation), SIGUSR1 prints statistics.
  *
- * Statistics records ({"type": "stats"}) are the one JSON this file
- * writes: counters are cumulative since the start of the run.
+ * Statistics records ({"type": "stats"}): this file gathers the counters
+ * (the analyzer's, pcap_stats, memory) and report.c writes them.
  */
 #include "live.h"
 
 #include "log.h"
 #include "output.h"
-#include "session.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <grp.h>
 #include <poll.h>
@@ -114,30 +125,6 @@ bool tg_live_drop_privileges(const char *user)
 
 /* ------------------------------------------------------------ statistics */
 
-static void chained_end(void *ctx, struct tg_flow *f, enum tg_flow_end why)
-{
-    struct tg_live_stats *s = ctx;
-    s->next_end(s->next_ctx, f, why);
-    /* Counted after the record: the reporter may add errors of its own. */
-    const struct tg_session *sess = f->sess;
-    if (!sess || !sess->saw_hello)
-        return;
-    for (int e = 0; e < TG_ERR_COUNT; e++)
-        if (sess->errors & TG_ERR_BIT(e))
-            s->session_errors[e]++;
-    static const char *const states[] = {"established", "resumed", "failed", "incomplete"};
-    const char *st = tg_session_state(sess);
-    for (size_t i = 0; i < sizeof states / sizeof states[0]; i++)
-        if (strcmp(st, states[i]) == 0)
-            s->states[i]++;
-}
-
-static void chained_handshake(void *ctx, struct tg_flow *f)
-{
-    struct tg_live_stats *s = ctx;
-    s->next_handshake(s->next_ctx, f);
-}
-
 void tg_live_stats_attach(struct tg_live_stats *s, struct tg_analyzer *a, struct tg_report *r,
                           const char *iface)
 {
@@ -145,13 +132,6 @@ void tg_live_stats_attach(struct tg_live_stats *s, struct tg_analyzer *a, struct
     s->a = a;
     s->r = r;
     s->iface = iface;
-    s->next_end = a->flows.on_end;
-    s->next_handshake = a->flows.on_handshake;
-    s->next_ctx = a->flows.on_end_ctx;
-    a->flows.on_end = chained_end;
-    if (a->flows.on_handshake)
-        a->flows.on_handshake = chained_handshake;
-    a->flows.on_end_ctx = s;
 }
 
 /* Resident and peak resident memory in bytes (0 when unknown). */
@@ -173,95 +153,38 @@ static void memory_use(uint64_t *rss, uint64_t *peak)
         *peak = *rss;
 }
 
-static void add_ts(cJSON *o, int64_t us)
+static void fill_stats(struct tg_report_stats *st, const struct tg_live_stats *s)
 {
-    char text[64];
-    time_t secs = (time_t)(us / 1000000);
-    struct tm tm;
-    if (us <= 0 || !gmtime_r(&secs, &tm)) /* no packet yet (offline) */
-        return;
-    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (long)(us % 1000000));
-    cJSON_AddStringToObject(o, "ts", text);
-}
-
-static void add_u64(cJSON *o, const char *key, uint64_t v)
-{
-    cJSON_AddNumberToObject(o, key, (double)v);
-}
-
-static void add_capture(cJSON *o, const struct tg_live_stats *s)
-{
-    if (s->iface)
-        cJSON_AddStringToObject(o, "interface", s->iface);
-    add_u64(o, "packets", s->a->stats.packets);
-    add_u64(o, "bytes", s->a->stats.bytes);
-    if (s->have_counts) {
-        add_u64(o, "pcap_received", s->counts.received);
-        add_u64(o, "drops_kernel", s->counts.dropped_kernel);
-        add_u64(o, "drops_interface", s->counts.dropped_interface);
-    }
-}
-
-static void add_sessions(cJSON *o, const struct tg_live_stats *s)
-{
-    add_u64(o, "flows", s->a->flows.count);
-    add_u64(o, "flows_created", s->a->flows.stats.created);
-    add_u64(o, "flows_evicted", s->a->flows.stats.ended[TG_END_EVICTED]);
-    add_u64(o, "sessions", s->a->flows.stats.tls);
-    add_u64(o, "records", s->r->records);
-    cJSON *st = cJSON_AddObjectToObject(o, "states");
-    add_u64(st, "established", s->states[0]);
-    add_u64(st, "resumed", s->states[1]);
-    add_u64(st, "failed", s->states[2]);
-    add_u64(st, "incomplete", s->states[3]);
-    cJSON *errs = cJSON_AddObjectToObject(o, "errors");
-    for (int e = 0; e < TG_ERR_COUNT; e++)
-        if (s->session_errors[e])
-            add_u64(errs, tg_err_name((enum tg_err)e), s->session_errors[e]);
-}
-
-static cJSON *build_stats(const struct tg_live_stats *s, int64_t ts, bool final)
-{
-    cJSON *o = cJSON_CreateObject();
-    if (!o)
-        return NULL;
-    cJSON_AddStringToObject(o, "type", "stats");
-    add_ts(o, ts);
-    if (final)
-        cJSON_AddBoolToObject(o, "final", true);
-    add_capture(o, s);
-    add_sessions(o, s);
-    uint64_t rss, peak;
-    memory_use(&rss, &peak);
-    add_u64(o, "rss_bytes", rss);
-    add_u64(o, "peak_rss_bytes", peak);
-    return o;
+    const struct tg_analyzer *a = s->a;
+    st->iface = s->iface;
+    st->packets = a->stats.packets;
+    st->bytes = a->stats.bytes;
+    st->have_pcap = s->have_counts;
+    st->pcap_received = s->counts.received;
+    st->drops_kernel = s->counts.dropped_kernel;
+    st->drops_interface = s->counts.dropped_interface;
+    st->flows = a->flows.count;
+    st->flows_created = a->flows.stats.created;
+    st->flows_evicted = a->flows.stats.ended[TG_END_EVICTED];
+    st->sessions = a->flows.stats.tls;
+    st->records = s->r->records;
+    memcpy(st->states, a->stats.session_states, sizeof st->states);
+    memcpy(st->errors, a->stats.session_errors, sizeof st->errors);
+    memory_use(&st->rss_bytes, &st->peak_rss_bytes);
 }
 
 void tg_live_stats_record(struct tg_live_stats *s, int64_t ts, bool final)
 {
-    struct tg_report *r = s->r;
-    if (r->failed)
-        return;
-    cJSON *o = build_stats(s, ts, final);
-    char *text = o ? (r->pretty ? cJSON_Print(o) : cJSON_PrintUnformatted(o)) : NULL;
-    cJSON_Delete(o);
-    if (!text) {
-        tg_log("out of memory for a statistics record");
-        return;
-    }
-    size_t n = strlen(text);
-    char *line = realloc(text, n + 2);
-    if (line) {
-        line[n] = '\n';
-        if (tg_output_line(&r->out, line, n + 1) != TG_OK && r->out.failed) {
-            r->failed = true;
-            r->write_errno = r->out.err;
-        }
+    struct tg_report_stats st;
+    struct tg_cap_counters caps;
+    memset(&st, 0, sizeof st);
+    fill_stats(&st, s);
+    tg_analyzer_caps(s->a, &caps);
+    st.caps = &caps;
+    st.ts = ts;
+    st.final = final;
+    if (tg_report_stats(s->r, &st))
         s->stats_records++;
-    }
-    free(line ? line : text);
 }
 
 /* The counters on stderr, as tcpdump prints them, and the analyzer's. */
@@ -437,7 +360,11 @@ static int run_open(struct live_run *L, const struct tg_live_opts *o, const stru
     L->next_sample = now + 1000000;
     char desc[160];
     tg_capture_live_describe(L->cap, desc, sizeof desc);
-    tg_log("listening on %s, %s", o->cap.iface, desc);
+    if (o->cap.buffered)
+        tg_log("listening on %s, %s, buffered mode (packets handed over within %d ms)",
+               o->cap.iface, desc, TG_CAPTURE_READ_TIMEOUT_MS);
+    else
+        tg_log("listening on %s, %s, immediate mode", o->cap.iface, desc);
     int status = finish(L, loop(L));
     tg_analyzer_free(&a);
     return status;

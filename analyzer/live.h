@@ -1,13 +1,13 @@
 /*
  * live.h - capturing on an interface for monitoring: the wake-up loop,
- * signals, dropping root, and the run's statistics records (docs/live.md).
+ * signals, dropping root, and the counters of the run's statistics
+ * records (docs/live.md).
  */
 #ifndef TG_LIVE_H
 #define TG_LIVE_H
 
 #include "analyzer.h"
 #include "capture.h"
-#include "errors.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,28 +43,23 @@ bool tg_live_drop_privileges(const char *user);
 
 /* ------------------------------------------------------- statistics */
 
-/* The run's counters for statistics records, beside the analyzer's. */
+/* What statistics records need beside the analyzer's own counters. */
 struct tg_live_stats {
     struct tg_analyzer *a;
     struct tg_report *r;
     const char *iface; /* NULL offline */
     bool have_counts;  /* `counts` come from pcap_stats */
     struct tg_capture_counts counts;
-    uint64_t session_errors[TG_ERR_COUNT]; /* sessions ended with each error */
-    uint64_t states[4];                    /* established, resumed, failed, incomplete */
-    uint64_t stats_records;
-    /* The analyzer's flow callbacks, called on from ours. */
-    tg_flow_end_fn next_end;
-    tg_flow_handshake_fn next_handshake;
-    void *next_ctx;
+    uint64_t stats_records; /* written so far */
 };
 
-/* Starts counting the analyzer's ended sessions (a->flows' callbacks are
- * wrapped, so call after tg_analyzer_init and before any packet). */
+/* Starts the statistics of a run on analyzer a writing to r (iface NULL
+ * offline). Sessions are counted by the analyzer itself. */
 void tg_live_stats_attach(struct tg_live_stats *s, struct tg_analyzer *a, struct tg_report *r,
                           const char *iface);
 
-/* Writes a {"type": "stats"} record at time ts (microseconds). */
+/* Writes a {"type": "stats"} record at time ts (microseconds) through the
+ * reporter (tg_report_stats). */
 void tg_live_stats_record(struct tg_live_stats *s, int64_t ts, bool final);
 
 #endif

@@ -159,8 +159,10 @@ enum tg_status tg_output_reopen(struct tg_output *o)
     enum tg_status st = tg_output_flush(o);
     if (st != TG_OK || !o->own_fd)
         return st;
-    if (close(o->fd) != 0 && errno != EINTR)
+    if (close(o->fd) != 0 && errno != EINTR) { /* the descriptor is gone all the same */
+        o->own_fd = false;
         return fail(o, errno);
+    }
     o->fd = open_path(o->path, true);
     if (o->fd < 0) {
         o->own_fd = false; /* nothing left to close */

@@ -46,8 +46,9 @@ enum tg_status tg_output_open(struct tg_output *o, const char *path, bool append
 /* Live mode: writes of at most TG_OUTPUT_LIVE_BLOCK bytes. */
 void tg_output_set_live(struct tg_output *o, bool live);
 
-/* Adds one line of n bytes ending in '\n' (several lines are refused:
- * pass them one by one). TG_E_IO once the output has failed. */
+/* Adds one record of n bytes ending in '\n' (a --pretty record holds more
+ * newlines: it is kept whole all the same). TG_E_LIMIT for n 0, no final
+ * '\n' or n past TG_OUTPUT_MAX_LINE; TG_E_IO once the output has failed. */
 enum tg_status tg_output_line(struct tg_output *o, const char *line, size_t n) TG_WARN_UNUSED;
 
 /* Writes what is buffered. TG_E_IO on failure (o->err says why). */

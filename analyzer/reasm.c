@@ -44,6 +44,7 @@
 
 #define TG_REASM_MAX_AHEAD (INT32_C(1) << 30)
 #define TG_REASM_MAX_SEG ((size_t)1 << 30)
+#define MALLOC_SLACK 16u /* what malloc adds to a block, about: header and rounding */
 
 struct tg_reasm_seg {
     struct tg_reasm_seg *next;
@@ -102,6 +103,7 @@ static struct tg_reasm_seg *unlink_first(struct tg_reasm *r, struct tg_reasm_lim
     struct tg_reasm_seg *s = r->ooo;
     r->ooo = s->next;
     r->buffered -= s->len;
+    r->segments--;
     lim->total_bytes -= s->len;
     return s;
 }
@@ -207,6 +209,7 @@ static enum tg_status insert_piece(struct tg_reasm *r, struct tg_reasm_limits *l
     s->next = *link;
     *link = s;
     r->buffered += s->len;
+    r->segments++;
     lim->total_bytes += v.len;
     return TG_OK;
 }
@@ -366,6 +369,11 @@ void tg_reasm_stop(struct tg_reasm *r, struct tg_reasm_limits *lim)
 {
     free_all(r, lim);
     r->stopped = true;
+}
+
+size_t tg_reasm_memory(const struct tg_reasm *r)
+{
+    return r->buffered + (size_t)r->segments * (sizeof(struct tg_reasm_seg) + MALLOC_SLACK);
 }
 
 void tg_reasm_free(struct tg_reasm *r, struct tg_reasm_limits *lim)

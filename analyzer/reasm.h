@@ -27,7 +27,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Limits and usage shared by every flow of one analysis. */
+/*
+ * Limits and usage shared by every flow of one analysis (docs/limits.md).
+ * Hitting a cap loses nothing silently: the direction's cap skips the
+ * oldest hole (a gap the sink hears of), the global cap refuses a segment
+ * (TG_E_LIMIT; its bytes become a later gap); each hit is counted here.
+ */
 struct tg_reasm_limits {
     size_t max_dir_bytes;   /* buffered out-of-order bytes per direction */
     size_t max_total_bytes; /* buffered out-of-order bytes, all flows */
@@ -36,8 +41,8 @@ struct tg_reasm_limits {
     uint64_t total_cap_hits;/* times the global cap refused a segment */
 };
 
-#define TG_REASM_DEFAULT_DIR_BYTES (256u * 1024u)
-#define TG_REASM_DEFAULT_TOTAL_BYTES (256u * 1024u * 1024u)
+#define TG_REASM_DEFAULT_DIR_BYTES (256u * 1024u)          /* per direction */
+#define TG_REASM_DEFAULT_TOTAL_BYTES (256u * 1024u * 1024u) /* all flows */
 
 struct tg_reasm_counters {
     uint32_t out_of_order;  /* segments that arrived ahead of a hole */
@@ -52,6 +57,7 @@ struct tg_reasm_seg; /* a buffered out-of-order segment (private) */
 struct tg_reasm {
     uint32_t next_seq;         /* next byte expected */
     uint32_t buffered;         /* bytes held in `ooo` */
+    uint32_t segments;         /* segments held in `ooo` */
     struct tg_reasm_seg *ooo;  /* sorted by sequence, not overlapping */
     struct tg_reasm_counters c;
     bool synced;               /* next_seq is known */
@@ -101,6 +107,9 @@ void tg_reasm_flush(struct tg_reasm *r, struct tg_reasm_limits *lim,
  * nothing more, not even from the call under way.
  */
 void tg_reasm_stop(struct tg_reasm *r, struct tg_reasm_limits *lim);
+
+/* Bytes the buffered segments take from malloc now, headers included. */
+size_t tg_reasm_memory(const struct tg_reasm *r);
 
 /* Frees the buffers (the struct itself belongs to the caller). */
 void tg_reasm_free(struct tg_reasm *r, struct tg_reasm_limits *lim);

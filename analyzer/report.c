@@ -16,7 +16,9 @@
 #include "../dissectors/new_session_ticket.h"
 #include "../dissectors/server_key_exchange.h"
 #include "../dissectors/u16list.h"
+#include "analyzer.h" /* struct tg_cap_counters, for stats records */
 #include "fingerprint.h"
+#include "jsonmem.h"
 #include "log.h"
 #include "risks.h"
 #include "session.h"
@@ -216,6 +218,22 @@ static void add_alpn_list(cJSON *o, const char *key, struct tg_view list)
 
 /* ------------------------------------------------------------- the hellos */
 
+/* Every extension type of a hello, in order, from the block as sent (the
+ * dissectors' arrays keep only the first TG_CH/TG_SH_MAX_EXTENSIONS); like
+ * the dissectors, an entry that overruns the block ends the list. */
+static void add_extension_types(cJSON *o, struct tg_view block)
+{
+    cJSON *a = cJSON_AddArrayToObject(o, "extensions");
+    struct tg_rd r = tg_rd_of(block);
+    while (tg_rd_left(&r) > 0) {
+        uint16_t type = tg_rd_u16(&r);
+        (void)tg_rd_vec16(&r);
+        if (r.err)
+            break;
+        cJSON_AddItemToArray(a, json_int((int64_t)type));
+    }
+}
+
 static void add_client_hello(cJSON *o, const char *key, const struct tg_client_hello *ch,
                              uint16_t record_version, uint32_t length)
 {
@@ -234,11 +252,8 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
         add_u16_ints(c, "cipher_suites", ch->cipher_suites);
         add_u8_ints(c, "compression_methods", ch->compression_methods);
     }
-    if (ch->has_extensions_block) {
-        cJSON *a = cJSON_AddArrayToObject(c, "extensions");
-        for (size_t i = 0; i < ch->n_extensions; i++)
-            cJSON_AddItemToArray(a, json_int((int64_t)ch->extensions[i]));
-    }
+    if (ch->has_extensions_block)
+        add_extension_types(c, ch->extensions_block);
     if (ch->has_supported_versions)
         add_u16_names(c, "supported_versions", ch->supported_versions, tg_name_version);
     if (ch->has_supported_groups)
@@ -277,9 +292,7 @@ static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_
     add_hex(c, "session_id", sh->session_id);
     add_int(c, "cipher_suite", (int64_t)sh->cipher_suite);
     add_int(c, "compression_method", (int64_t)sh->compression_method);
-    cJSON *a = cJSON_AddArrayToObject(c, "extensions");
-    for (size_t i = 0; i < sh->n_extensions; i++)
-        cJSON_AddItemToArray(a, json_int((int64_t)sh->extensions[i]));
+    add_extension_types(c, sh->extensions_block);
     if (sh->has_alpn)
         add_string_view(c, "alpn", sh->alpn);
     if (sh->has_key_share)
@@ -331,6 +344,20 @@ static void add_cert(cJSON *a, const struct tg_x509_summary *x)
     }
 }
 
+/* The caps a certificate's summary hit, as the record's errors. */
+static void note_truncation(struct tg_session *s, unsigned truncated)
+{
+    if (truncated & (TG_X509_TRUNC_SUBJECT | TG_X509_TRUNC_ISSUER))
+        tg_session_error(s, TG_ERR_CERT_NAME_TRUNCATED);
+    if (truncated & TG_X509_TRUNC_SERIAL)
+        tg_session_error(s, TG_ERR_CERT_SERIAL_TRUNCATED);
+    if (truncated & (TG_X509_TRUNC_SAN_DNS_NAME | TG_X509_TRUNC_SAN_DNS_COUNT |
+                     TG_X509_TRUNC_SAN_IP_COUNT))
+        tg_session_error(s, TG_ERR_CERT_SAN_TRUNCATED);
+    if (truncated & TG_X509_TRUNC_OTHER)
+        tg_session_error(s, TG_ERR_CERT_FIELD_TRUNCATED);
+}
+
 /* A chain's certificates as sent, leaf first: views into the session's copy. */
 struct chain_ders {
     struct tg_view der[TG_MAX_CHAIN];
@@ -361,6 +388,7 @@ static void add_chain(struct tg_report *r, cJSON *o, const char *key, struct tg_
         const struct tg_x509_summary *x = tg_x509_cached(r->certs, der);
         if (!x->parsed)
             tg_session_error(s, TG_ERR_CERTIFICATE_PARSE);
+        note_truncation(s, x->truncated);
         add_cert(a, x);
         if (facts)
             tg_risk_facts_add_cert(facts, x);
@@ -433,6 +461,45 @@ static void add_kex(cJSON *o, enum tg_kex kex)
         cJSON_AddStringToObject(o, "kex", tg_cipher_kex_name(kex));
 }
 
+/*
+ * The RFC 7919 group whose prime a DHE ServerKeyExchange sent, or 0. The
+ * five primes (RFC 7919 appendix A: p = 2^b - 2^(b-64) + ({2^(b-130) e} + X)
+ * * 2^64 - 1) are known here by the SHA-256 of their big-endian bytes,
+ * computed from the RFC's formula and checked against its hex; the
+ * generator is 2 for all of them.
+ */
+static uint16_t ffdhe_group(const struct tg_server_key_exchange *ske)
+{
+    static const struct {
+        uint16_t group;
+        size_t bytes;
+        const char *sha256;
+    } primes[] = {
+        {256, 256, "9cd3b7f336872f46c09428d1bbc19877a4d440512cda8d1c1cf0cd6e33698966"},
+        {257, 384, "0eaf67db3a839156d5013494a5318a772b5697d270d721f37f092efc69ea5a17"},
+        {258, 512, "4648414224ac881b3d0dc59b466f96d06a558278776807797ecf1f66ff397b3e"},
+        {259, 768, "227ac9066b3ddd9e193670cda2388fa884f65ba0cf98b742d1fe77a6687c79c7"},
+        {260, 1024, "770b14efaf6f049929c523113b3fa99a8d11dab1b18af3609590122075d19833"},
+    };
+    struct tg_rd g = tg_rd_of(ske->dh_g);
+    while (tg_rd_left(&g) > 1 && tg_view_at(tg_rd_peek(&g, 1), 0) == 0)
+        tg_rd_skip(&g, 1); /* leading zero octets */
+    if (tg_rd_left(&g) != 1 || tg_rd_u8(&g) != 2)
+        return 0;
+    uint8_t digest[TG_SHA256_LEN];
+    char hex[2 * TG_SHA256_LEN + 1];
+    for (size_t i = 0; i < sizeof primes / sizeof primes[0]; i++) {
+        if (ske->dh_p.len != primes[i].bytes)
+            continue;
+        if (!tg_digest_sha256(ske->dh_p, digest))
+            return 0;
+        for (size_t k = 0; k < TG_SHA256_LEN; k++)
+            snprintf(hex + 2 * k, 3, "%02x", digest[k]);
+        return strcmp(hex, primes[i].sha256) == 0 ? primes[i].group : 0;
+    }
+    return 0;
+}
+
 /* Adds server_key_exchange; returns the named group it carries, or 0. */
 static uint16_t add_ske(cJSON *o, struct tg_session *s)
 {
@@ -452,8 +519,12 @@ static uint16_t add_ske(cJSON *o, struct tg_session *s)
         add_named(c, "group", tg_name_group(group), group);
         add_int(c, "point_length", (int64_t)ske.point.len);
     }
-    if (ske.params == TG_SKE_DH)
+    if (ske.params == TG_SKE_DH) {
+        group = ffdhe_group(&ske);
+        if (group)
+            add_named(c, "group", tg_name_group(group), group);
         add_int(c, "dh_bits", (int64_t)ske.dh_bits);
+    }
     if (ske.params == TG_SKE_RSA)
         add_int(c, "rsa_bits", (int64_t)ske.rsa_bits);
     if (ske.has_signature && !ske.sig_alg_implied)
@@ -500,11 +571,14 @@ static void add_cert_request(cJSON *o, struct tg_session *s)
         struct tg_rd list = tg_rd_of(cr.certificate_authorities);
         struct tg_view dn;
         char text[TG_X509_NAME_MAX];
+        bool cut;
         while (tg_ca_name_next(&list, &dn)) {
-            if (tg_x509_name_text(dn, text, sizeof text))
+            if (tg_x509_name_text(dn, text, sizeof text, &cut))
                 cJSON_AddItemToArray(a, cJSON_CreateString(text));
             else
                 tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE_REQUEST);
+            if (cut)
+                tg_session_error(s, TG_ERR_CERT_NAME_TRUNCATED);
         }
     }
 }
@@ -838,10 +912,139 @@ void tg_report_session(struct tg_report *r, const struct tg_flow *f, bool update
 {
     if (!f->sess || !f->sess->saw_hello)
         return; /* no handshake record was ever seen: not a TLS session */
+    tg_jsonmem_begin(); /* the record's nodes come from an arena, dropped at once */
     cJSON *o = build(r, f);
     if (o && update)
         cJSON_AddBoolToObject(o, "update", true);
     if (o)
         write_line(r, o);
+    tg_jsonmem_end(o);
+}
+
+/* ---- stats records ---- */
+/*
+ * {"type": "stats"} records share the stream with session records (docs/
+ * live.md, "Statistics records"): the caller (live.c) fills the counters,
+ * this section knows their keys. Counters are cumulative since the start.
+ */
+
+static const char *const state_names[TG_REPORT_STATES] = {
+    [TG_REPORT_ESTABLISHED] = "established",
+    [TG_REPORT_RESUMED] = "resumed",
+    [TG_REPORT_FAILED] = "failed",
+    [TG_REPORT_INCOMPLETE] = "incomplete",
+};
+
+const char *tg_report_state_name(enum tg_report_state st)
+{
+    return (unsigned)st < TG_REPORT_STATES ? state_names[st] : "unknown";
+}
+
+static void add_count(cJSON *o, const char *key, uint64_t v)
+{
+    add_int(o, key, v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v);
+}
+
+static void stats_capture(cJSON *o, const struct tg_report_stats *s)
+{
+    if (s->iface)
+        cJSON_AddStringToObject(o, "interface", s->iface);
+    add_count(o, "packets", s->packets);
+    add_count(o, "bytes", s->bytes);
+    if (!s->have_pcap)
+        return;
+    add_count(o, "pcap_received", s->pcap_received);
+    add_count(o, "drops_kernel", s->drops_kernel);
+    add_count(o, "drops_interface", s->drops_interface);
+}
+
+static void stats_sessions(cJSON *o, const struct tg_report_stats *s)
+{
+    add_count(o, "flows", s->flows);
+    add_count(o, "flows_created", s->flows_created);
+    add_count(o, "flows_evicted", s->flows_evicted);
+    add_count(o, "sessions", s->sessions);
+    add_count(o, "records", s->records);
+    cJSON *states = cJSON_AddObjectToObject(o, "states");
+    for (int i = 0; i < TG_REPORT_STATES; i++)
+        add_count(states, state_names[i], s->states[i]);
+    cJSON *errors = cJSON_AddObjectToObject(o, "errors"); /* only the errors seen */
+    for (int e = 0; e < TG_ERR_COUNT; e++)
+        if (s->errors[e])
+            add_count(errors, tg_err_name((enum tg_err)e), s->errors[e]);
+}
+
+/* Resident memory, and the memory the analyzer accounts (what
+ * --max-memory bounds). */
+static void stats_memory(cJSON *o, const struct tg_report_stats *s)
+{
+    add_count(o, "rss_bytes", s->rss_bytes);
+    add_count(o, "peak_rss_bytes", s->peak_rss_bytes);
+    if (!s->caps)
+        return;
+    add_count(o, "accounted_bytes", s->caps->memory_bytes);
+    add_count(o, "accounted_peak_bytes", s->caps->memory_peak_bytes);
+    add_count(o, "max_memory_bytes", s->caps->memory_max_bytes);
+}
+
+/* How often each cap was hit (docs/limits.md): one line per counter of
+ * struct tg_cap_counters. */
+static void stats_caps(cJSON *o, const struct tg_cap_counters *c)
+{
+    if (!c)
+        return;
+    cJSON *caps = cJSON_AddObjectToObject(o, "caps");
+    add_count(caps, "flows_evicted_flow_cap", c->flows_evicted_flow_cap);
+    add_count(caps, "flows_evicted_memory", c->flows_evicted_memory);
+    add_count(caps, "flows_closed_early", c->flows_closed_early);
+    add_count(caps, "reasm_dir_cap", c->reasm_dir_cap);
+    add_count(caps, "reasm_total_cap", c->reasm_total_cap);
+    add_count(caps, "handshake_too_large", c->handshake_too_large);
+    add_count(caps, "too_many_certificates", c->too_many_certificates);
+    add_count(caps, "too_many_extensions", c->too_many_extensions);
+    add_count(caps, "too_many_messages", c->too_many_messages);
+    add_count(caps, "session_memory", c->session_memory);
+    add_count(caps, "ipfrag_datagram_cap", c->ipfrag_datagram_cap);
+    add_count(caps, "ipfrag_byte_cap", c->ipfrag_byte_cap);
+    add_count(caps, "ipfrag_fragment_cap", c->ipfrag_fragment_cap);
+}
+
+static cJSON *stats_build(const struct tg_report_stats *s)
+{
+    cJSON *o = cJSON_CreateObject();
+    if (!o)
+        return NULL;
+    cJSON_AddStringToObject(o, "type", "stats");
+    if (s->ts > 0)
+        add_time(o, "ts", s->ts);
+    if (s->final)
+        cJSON_AddBoolToObject(o, "final", true);
+    stats_capture(o, s);
+    stats_sessions(o, s);
+    stats_memory(o, s);
+    stats_caps(o, s->caps);
+    return o;
+}
+
+/* The text goes in r->buf, as a session record's does: a stats record is
+ * a few kilobytes at most, far below its size. */
+bool tg_report_stats(struct tg_report *r, const struct tg_report_stats *s)
+{
+    if (r->failed || !r->buf)
+        return false;
+    cJSON *o = stats_build(s);
+    bool printed = o && cJSON_PrintPreallocated(o, r->buf, (int)(r->cap - 1), r->pretty);
     cJSON_Delete(o);
+    if (!printed) {
+        tg_log("a stats record could not be made (out of memory)");
+        return false;
+    }
+    size_t n = strlen(r->buf);
+    r->buf[n++] = '\n';
+    bool ok = tg_output_line(&r->out, r->buf, n) == TG_OK;
+    if (!ok && r->out.failed) {
+        r->failed = true;
+        r->write_errno = r->out.err;
+    }
+    return ok;
 }

@@ -6,6 +6,7 @@
 #define TG_REPORT_H
 
 #include "../dissectors/status.h"
+#include "errors.h"
 #include "flow.h"
 #include "output.h"
 
@@ -37,5 +38,46 @@ void tg_report_session(struct tg_report *r, const struct tg_flow *f, bool update
 
 /* Flushes and closes; TG_E_IO when any write failed. */
 enum tg_status tg_report_close(struct tg_report *r) TG_WARN_UNUSED;
+
+/* ---- stats records ({"type": "stats"}, docs/live.md) ---- */
+
+/* A session's final state, as counted in a stats record's `states`. */
+enum tg_report_state {
+    TG_REPORT_ESTABLISHED,
+    TG_REPORT_RESUMED,
+    TG_REPORT_FAILED,
+    TG_REPORT_INCOMPLETE,
+    TG_REPORT_STATES
+};
+
+/* The contract's name of a state ("established"...), as tg_session_state
+ * gives it. */
+const char *tg_report_state_name(enum tg_report_state st);
+
+struct tg_cap_counters; /* analyzer.h: cap hits and accounted memory */
+
+/* The counters of one stats record, filled by the caller (live.c). */
+struct tg_report_stats {
+    int64_t ts;        /* microseconds; 0 or less: no `ts` (no packet read yet) */
+    bool final;        /* the last record of the run */
+    const char *iface; /* the -i interface; NULL offline */
+    uint64_t packets, bytes;
+    bool have_pcap;    /* the pcap_stats counters are known (live) */
+    uint64_t pcap_received, drops_kernel, drops_interface;
+    uint64_t flows, flows_created, flows_evicted;
+    uint64_t sessions; /* flows in which TLS was found */
+    uint64_t records;  /* session records written, updates included */
+    uint64_t states[TG_REPORT_STATES];
+    uint64_t errors[TG_ERR_COUNT]; /* sessions ended with each error */
+    uint64_t rss_bytes, peak_rss_bytes;
+    /* The `caps` object and the accounted memory (tg_analyzer_caps); NULL:
+     * neither is written. A new counter there gets one line in report.c's
+     * stats_caps(). */
+    const struct tg_cap_counters *caps;
+};
+
+/* Writes one stats record; false if it could not be (r->failed tells
+ * whether the output failed). Not counted in r->records. */
+bool tg_report_stats(struct tg_report *r, const struct tg_report_stats *s);
 
 #endif

@@ -12,9 +12,23 @@
  *   type, 16-byte AEAD tag) is the client's encrypted alert instead, and the
  *   handshake failed.
  *   A fatal alert, or a RST, before completion means failed.
+ *   Under a NULL-cipher suite (RFC 5246 6.2.3.1) the Finished messages
+ *   after CCS are in the clear, followed by the record MAC; the framing
+ *   reads them so once the first one is seen to fit.
+ *
+ * ChangeCipherSpec with no ServerHello seen, from a client that offered
+ * TLS 1.3 (or around a HelloRetryRequest), may be RFC 8446 D.4's
+ * compatibility message or a TLS <= 1.2 one (a resumption whose ServerHello
+ * was not captured): the framing judges the next handshake record, a hello
+ * in the clear or an encrypted Finished.
+ *
+ * `messages` ends with the handshake. When one side's alert (or RST) fails
+ * it, the other side's flight may be crossing it: that side's events go on
+ * being listed up to its own Finished or alert.
  */
 #include "session.h"
 
+#include "../dissectors/cipher_info.h"
 #include "../dissectors/names.h"
 #include "../dissectors/u16list.h"
 
@@ -46,6 +60,7 @@ struct tg_session *tg_session_new(void)
     tg_tls_dir_init(&s->tls[0]);
     tg_tls_dir_init(&s->tls[1]);
     s->client_dir = -1;
+    s->fail_side = -1;
     return s;
 }
 
@@ -92,12 +107,36 @@ const char *tg_session_state(const struct tg_session *s)
     return "incomplete";
 }
 
+/*
+ * Whether `messages` still lists events of `side`. It ends with the
+ * handshake; but when one side's alert (or RST) failed the handshake, the
+ * other side's flight may already be on its way, crossing it: that side's
+ * events are listed until its own Finished or alert.
+ */
+static bool listing(const struct tg_session *s, int side)
+{
+    if (s->established)
+        return false;
+    if (!s->failed)
+        return true;
+    return side != s->fail_side && !s->closed[side];
+}
+
+/* The handshake failed through side `side`: its events end here. */
+static void fail(struct tg_session *s, int side)
+{
+    if (s->failed)
+        return;
+    s->failed = true;
+    s->fail_side = side;
+}
+
 /* Appends to `messages`; NULL when the list is closed or full. */
 static struct tg_event *add_event(struct tg_session *s, int dir, enum tg_event_kind kind,
                                   uint8_t hs_type, size_t length, int64_t ts)
 {
-    if (tg_session_handshake_over(s))
-        return NULL; /* `messages` ends with the handshake */
+    if (!listing(s, tg_session_side(s, dir)))
+        return NULL;
     if (s->n_events >= TG_MAX_MESSAGES) {
         tg_session_error(s, TG_ERR_TOO_MANY_MESSAGES);
         return NULL;
@@ -141,13 +180,26 @@ static void keep(struct tg_session *s, struct tg_kept *k, int dir, struct tg_vie
     k->present = true;
 }
 
+/* A hello's salvage bits as the record's errors: a cap reached has its own
+ * error; anything else the dissector salvaged is a malformed extension. */
+static void note_problems(struct tg_session *s, unsigned problems, unsigned too_many,
+                          unsigned too_many_shares)
+{
+    if (problems & too_many)
+        tg_session_error(s, TG_ERR_TOO_MANY_EXTENSIONS);
+    if (problems & too_many_shares)
+        tg_session_error(s, TG_ERR_TOO_MANY_KEY_SHARES);
+    if (problems & ~(too_many | too_many_shares))
+        tg_session_error(s, TG_ERR_MALFORMED_EXTENSION);
+}
+
 static void note_ch_problems(struct tg_session *s, enum tg_status st,
                              const struct tg_client_hello *ch)
 {
     if (st != TG_OK)
         tg_session_error(s, TG_ERR_MALFORMED_CLIENT_HELLO);
-    else if (ch->problems)
-        tg_session_error(s, TG_ERR_MALFORMED_EXTENSION);
+    else
+        note_problems(s, ch->problems, TG_CH_TOO_MANY_EXTENSIONS, TG_CH_TOO_MANY_KEY_SHARES);
 }
 
 static void client_hello(struct tg_session *s, int dir, struct tg_view body, int64_t ts)
@@ -192,8 +244,7 @@ static void server_hello(struct tg_session *s, int dir, struct tg_view body, int
         tg_session_error(s, TG_ERR_MALFORMED_SERVER_HELLO);
         return;
     }
-    if (sh.problems)
-        tg_session_error(s, TG_ERR_MALFORMED_EXTENSION);
+    note_problems(s, sh.problems, TG_SH_TOO_MANY_EXTENSIONS, 0);
     if (!s->ts_server_hello)
         s->ts_server_hello = ts;
     if (sh.is_hrr && !s->have_hrr) {
@@ -224,10 +275,35 @@ static void keep_chain(struct tg_session *s, int dir, struct tg_view body)
     c->present = true;
 }
 
+static void complete(struct tg_session *s, int64_t ts)
+{
+    s->established = true;
+    s->ts_done = ts;
+}
+
+/* Side `side`'s Finished, encrypted or (NULL cipher) in the clear. */
+static void finished(struct tg_session *s, int side, int64_t ts)
+{
+    s->finished[side] = true;
+    if (s->failed)
+        s->closed[side] = true; /* a crossing flight ends with its Finished */
+    else if (s->finished[0] && s->finished[1])
+        complete(s, ts);
+}
+
+/* A Finished in the clear: after CCS, only under a NULL-cipher suite. */
+static void clear_finished(struct tg_session *s, int side, int64_t ts)
+{
+    if (s->ccs[side] && !s->finished[side])
+        finished(s, side, ts);
+}
+
 void tg_session_handshake(struct tg_session *s, int dir, uint8_t type, struct tg_view body,
                           int64_t ts)
 {
     struct tg_event *ev = add_event(s, dir, TG_EV_HANDSHAKE, type, body.len, ts);
+    if (s->established)
+        return; /* in the clear after the handshake only under a NULL cipher */
     if (type == HS_CLIENT_HELLO || type == HS_SERVER_HELLO)
         s->saw_hello = true;
     switch (type) {
@@ -254,6 +330,9 @@ void tg_session_handshake(struct tg_session *s, int dir, uint8_t type, struct tg
         break;
     case HS_NEW_SESSION_TICKET:
         keep(s, &s->ticket, dir, body);
+        break;
+    case HS_FINISHED:
+        clear_finished(s, tg_session_side(s, dir), ts);
         break;
     default:
         break;
@@ -290,6 +369,31 @@ void tg_session_sslv2_server_hello(struct tg_session *s, int dir, uint32_t lengt
     s->tls[1].dead = true;
 }
 
+/*
+ * The record MAC after the content under a negotiated NULL-cipher suite
+ * (RFC 5246 6.2.3.1: no encryption, an HMAC of the suite's hash; RFC 2104
+ * sizes), read from the suite name's last part; -1 when the suite encrypts
+ * or is unknown. TLS_NULL_WITH_NULL_NULL protects nothing: 0.
+ */
+static int null_cipher_mac_len(const struct tg_session *s)
+{
+    static const struct {
+        const char *suffix;
+        int len;
+    } macs[] = {{"_NULL_NULL", 0}, {"_MD5", 16}, {"_SHA", 20}, {"_SHA256", 32}, {"_SHA384", 48}};
+    struct tg_cipher_info info;
+    const char *name = s->have_sh ? tg_name_cipher(s->sh.cipher_suite) : NULL;
+    if (!name || !tg_cipher_info(s->sh.cipher_suite, &info) || !(info.flags & TG_CIPHER_NULL))
+        return -1;
+    size_t n = strlen(name);
+    for (size_t i = 0; i < sizeof macs / sizeof macs[0]; i++) {
+        size_t k = strlen(macs[i].suffix);
+        if (n >= k && strcmp(name + n - k, macs[i].suffix) == 0)
+            return macs[i].len;
+    }
+    return -1;
+}
+
 /* The ClientHello offered TLS 1.3 (supported_versions). */
 static bool offers_tls13(const struct tg_session *s)
 {
@@ -306,10 +410,26 @@ void tg_session_ccs(struct tg_session *s, int dir, uint32_t length, int64_t ts)
     add_event(s, dir, TG_EV_CCS, 0, length, ts);
     int side = tg_session_side(s, dir);
     s->ccs[side] = true;
-    if (is_tls13(s) || (!s->have_sh && (s->have_hrr || offers_tls13(s))))
-        return; /* RFC 8446 D.4 compatibility CCS (around a HelloRetryRequest,
-                 * or before 0-RTT data): changes nothing */
-    s->tls[dir].encrypted = true;
+    if (is_tls13(s))
+        return; /* RFC 8446 D.4 compatibility CCS: changes nothing */
+    if (!s->have_sh && (s->have_hrr || offers_tls13(s))) {
+        /* A TLS 1.3 compatibility CCS (around a HelloRetryRequest, before
+         * 0-RTT data), or a TLS <= 1.2 one when the ServerHello was not
+         * captured: a hello in the clear may follow, or an encrypted
+         * Finished. The framing judges the next handshake record. */
+        s->tls[dir].judge = true;
+        return;
+    }
+    int mac = null_cipher_mac_len(s);
+    if (mac >= 0) {
+        /* Records stay readable: content, then a MAC. The Finished shows
+         * whether that holds. */
+        s->tls[dir].null_cipher = true;
+        s->tls[dir].mac_len = (uint8_t)mac;
+        s->tls[dir].judge = true;
+    } else {
+        s->tls[dir].encrypted = true;
+    }
     if (side == 1 && !s->server_sent_certificate && !s->ccs[0])
         s->abbreviated = true;
 }
@@ -317,8 +437,10 @@ void tg_session_ccs(struct tg_session *s, int dir, uint32_t length, int64_t ts)
 static void add_alert(struct tg_session *s, int dir, bool encrypted, uint8_t level, uint8_t desc,
                       int64_t ts)
 {
-    if (s->n_alerts >= TG_MAX_ALERTS)
+    if (s->n_alerts >= TG_MAX_ALERTS) {
+        tg_session_error(s, TG_ERR_TOO_MANY_ALERTS);
         return;
+    }
     struct tg_alert_event *a = &s->alerts[s->n_alerts++];
     a->ts = ts;
     a->dir = (uint8_t)dir;
@@ -327,20 +449,25 @@ static void add_alert(struct tg_session *s, int dir, bool encrypted, uint8_t lev
     a->description = desc;
 }
 
+/* An alert from `side`: a fatal one fails a handshake still under way; once
+ * it failed, the other side's alert ends that side's events too. */
+static void alert_seen(struct tg_session *s, int side, bool fatal)
+{
+    if (s->established)
+        return;
+    if (s->failed)
+        s->closed[side] = true;
+    else if (fatal)
+        fail(s, side);
+}
+
 void tg_session_alert(struct tg_session *s, int dir, uint8_t level, uint8_t desc, int64_t ts)
 {
     add_event(s, dir, TG_EV_ALERT, 0, 2, ts);
     if (level != 1 && level != 2)
         tg_session_error(s, TG_ERR_MALFORMED_ALERT);
     add_alert(s, dir, false, level, desc, ts);
-    if (level == 2 && !s->established)
-        s->failed = true;
-}
-
-static void complete(struct tg_session *s, int64_t ts)
-{
-    s->established = true;
-    s->ts_done = ts;
+    alert_seen(s, tg_session_side(s, dir), level == 2);
 }
 
 static void protected_tls12(struct tg_session *s, int dir, uint8_t type, uint32_t length,
@@ -350,17 +477,14 @@ static void protected_tls12(struct tg_session *s, int dir, uint8_t type, uint32_
     if (type == TG_CT_ALERT) {
         add_event(s, dir, TG_EV_ALERT, 0, length, ts);
         add_alert(s, dir, true, 0, 0, ts);
-        if (!tg_session_handshake_over(s))
-            s->failed = true; /* an alert inside the handshake ends it */
+        alert_seen(s, side, true); /* an alert inside the handshake ends it */
         return;
     }
-    if (tg_session_handshake_over(s))
+    if (!listing(s, side))
         return;
     if (type == TG_CT_HANDSHAKE && s->ccs[side] && !s->finished[side]) {
         add_event(s, dir, TG_EV_ENCRYPTED, 0, length, ts);
-        s->finished[side] = true;
-        if (s->finished[0] && s->finished[1])
-            complete(s, ts);
+        finished(s, side, ts);
     }
 }
 
@@ -382,7 +506,7 @@ static void protected_tls13(struct tg_session *s, int dir, uint8_t type, uint32_
         if (ev)
             ev->kind = TG_EV_ALERT;
         add_alert(s, dir, true, 0, 0, ts);
-        s->failed = true;
+        fail(s, side);
         return;
     }
     s->finished[0] = true;
@@ -393,7 +517,7 @@ static void protected_tls13(struct tg_session *s, int dir, uint8_t type, uint32_
 void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t length,
                           int64_t ts)
 {
-    if (!s->have_sh && s->have_ch && tg_session_side(s, dir) == 0 &&
+    if (!s->have_sh && s->have_ch && tg_session_side(s, dir) == 0 && !s->finished[0] &&
         type == TG_CT_APPLICATION_DATA) {
         s->early_data_seen = true; /* 0-RTT data ahead of the ServerHello */
         return;
@@ -406,8 +530,7 @@ void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t 
 
 void tg_session_reset(struct tg_session *s, int dir, int64_t ts)
 {
-    (void)dir;
     (void)ts;
     if (s->have_ch && !tg_session_handshake_over(s))
-        s->failed = true;
+        fail(s, tg_session_side(s, dir));
 }

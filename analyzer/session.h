@@ -93,6 +93,8 @@ struct tg_session {
     bool server_sent_certificate;
     bool established;
     bool failed;
+    int fail_side;                /* side whose alert or RST failed it, -1 */
+    bool closed[2];               /* by side: `messages` takes no more of its events */
     bool early_data_seen;         /* 0-RTT records before the ServerHello */
 
     struct tg_event *events;

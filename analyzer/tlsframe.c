@@ -10,6 +10,12 @@
  * SSLv2 record header (RFC 6101 E.1, as sent in a compatible hello), 2 bytes:
  *   high bit set, then a 15-bit length; the body starts with msg_type
  *   (1 CLIENT-HELLO, 4 SERVER-HELLO).
+ * When the session cannot tell whether a side's records after its
+ * ChangeCipherSpec are protected, the first handshake record is judged by
+ * its first 6 bytes (a hello in the clear, or a NULL-cipher Finished: msg
+ * type and length); under a NULL cipher (RFC 5246 6.2.3.1) each record is
+ * then its content followed by a MAC of the suite's hash size, which is
+ * skipped.
  */
 #include "tlsframe.h"
 
@@ -71,6 +77,35 @@ enum tg_looks tg_tls_looks_like(struct tg_view first)
     if (!plausible_header(type, major, minor, len) || len < 4)
         return TG_LOOKS_NOT_TLS;
     return msg == 1 || msg == 2 ? TG_LOOKS_TLS : TG_LOOKS_NOT_TLS;
+}
+
+#define HELLO_MIN_BODY 36 /* a TLS 1.3 draft ServerHello: version, random, suite */
+
+bool tg_tls_judge_hello(struct tg_view first)
+{
+    struct tg_rd r = tg_rd_of(first);
+    uint8_t type = tg_rd_u8(&r);
+    uint32_t len = tg_rd_u24(&r);
+    uint8_t major = tg_rd_u8(&r);
+    uint8_t minor = tg_rd_u8(&r);
+    if (r.err)
+        return false;
+    bool version = plausible_version(major, minor) || major == 0x7f;
+    return (type == 1 || type == 2) && len >= HELLO_MIN_BODY && len <= TG_MAX_HS_MESSAGE && version;
+}
+
+#define FINISHED 20
+#define VERIFY_DATA_LEN 12      /* RFC 5246 7.4.9 */
+#define SSL3_VERIFY_DATA_LEN 36 /* RFC 6101 5.6.9: MD5 and SHA-1 hashes */
+
+bool tg_tls_judge_finished(struct tg_view first, uint32_t record_len, uint8_t mac_len)
+{
+    struct tg_rd r = tg_rd_of(first);
+    uint8_t type = tg_rd_u8(&r);
+    uint32_t len = tg_rd_u24(&r);
+    if (r.err || type != FINISHED || (len != VERIFY_DATA_LEN && len != SSL3_VERIFY_DATA_LEN))
+        return false;
+    return record_len == 4 + len + mac_len;
 }
 
 void tg_tls_dir_init(struct tg_tls_dir *d)
@@ -193,10 +228,11 @@ static void alert_feed(struct tg_session *s, int dir, struct tg_view chunk, int6
     }
 }
 
-/* A plaintext alert record holds one alert; anything else is protected. */
+/* A plaintext alert record holds one alert (and under a NULL cipher its
+ * MAC); anything else is protected. */
 static bool alert_is_plain(const struct tg_tls_dir *d)
 {
-    return !d->encrypted && d->body_len == 2;
+    return !d->encrypted && d->body_len == 2u + (d->null_cipher ? d->mac_len : 0u);
 }
 
 static void record_end(struct tg_session *s, int dir, int64_t ts)
@@ -239,9 +275,69 @@ static void sslv2_body(struct tg_session *s, int dir, struct tg_view body, int64
         tg_session_error(s, TG_ERR_UNEXPECTED_MESSAGE);
 }
 
+/*
+ * The first handshake record after an ambiguous CCS: its first bytes are
+ * gathered in `probe`; a hello in the clear is then fed on from them, and
+ * anything else turns the side protected. False while bytes are missing.
+ */
+static bool judge_record(struct tg_session *s, int dir, struct tg_rd *r, int64_t ts)
+{
+    struct tg_tls_dir *d = &s->tls[dir];
+    size_t need = d->body_len < sizeof d->probe ? d->body_len : sizeof d->probe;
+    size_t n = need - d->probe_have;
+    if (n > tg_rd_left(r))
+        n = tg_rd_left(r);
+    struct tg_view part = tg_rd_bytes(r, n);
+    memcpy(d->probe + d->probe_have, part.p, part.len);
+    d->probe_have = (uint8_t)(d->probe_have + n);
+    d->body_left -= (uint32_t)n;
+    if (d->probe_have < need)
+        return false;
+    struct tg_view first = {d->probe, d->probe_have};
+    bool clear = d->null_cipher ? tg_tls_judge_finished(first, d->body_len, d->mac_len)
+                                : tg_tls_judge_hello(first);
+    d->judge = false;
+    d->probe_have = 0;
+    if (clear) {
+        hs_feed(s, dir, first, ts);
+    } else {
+        d->encrypted = true;
+        d->null_cipher = false;
+    }
+    return true;
+}
+
+/* Bytes of the current record's body still ahead that are its content, not
+ * the MAC after the content of a NULL-cipher record. */
+static size_t content_left(const struct tg_tls_dir *d)
+{
+    size_t mac = d->null_cipher && !d->encrypted ? d->mac_len : 0;
+    return d->body_left > mac ? d->body_left - mac : 0;
+}
+
+/* Takes the next n body bytes of r: those that are content go to `feed`,
+ * a MAC after them is skipped. */
+static void content_feed(struct tg_session *s, int dir, struct tg_rd *r, size_t n, int64_t ts,
+                         void (*feed)(struct tg_session *, int, struct tg_view, int64_t))
+{
+    size_t c = content_left(&s->tls[dir]);
+    if (c > n)
+        c = n;
+    feed(s, dir, tg_rd_bytes(r, c), ts);
+    tg_rd_skip(r, n - c);
+}
+
 static void record_body(struct tg_session *s, int dir, struct tg_rd *r, int64_t ts)
 {
     struct tg_tls_dir *d = &s->tls[dir];
+    if (d->type == TG_CT_HANDSHAKE && d->judge && !d->encrypted) {
+        if (!judge_record(s, dir, r, ts))
+            return;
+        if (d->body_left == 0) {
+            record_end(s, dir, ts);
+            return;
+        }
+    }
     size_t n = d->body_left;
     if (n > tg_rd_left(r))
         n = tg_rd_left(r);
@@ -277,9 +373,9 @@ static void record_body(struct tg_session *s, int dir, struct tg_rd *r, int64_t 
         return;
     }
     if (d->type == TG_CT_HANDSHAKE && !d->encrypted)
-        hs_feed(s, dir, tg_rd_bytes(r, n), ts);
+        content_feed(s, dir, r, n, ts, hs_feed);
     else if (d->type == TG_CT_ALERT && alert_is_plain(d))
-        alert_feed(s, dir, tg_rd_bytes(r, n), ts);
+        content_feed(s, dir, r, n, ts, alert_feed);
     else
         tg_rd_skip(r, n); /* protected or application data: not read */
     d->body_left -= (uint32_t)n;
@@ -391,6 +487,7 @@ void tg_tls_gap(struct tg_session *s, int dir, uint64_t bytes)
     if (d->dead)
         return;
     d->bytes_skipped += bytes;
+    d->probe_have = 0; /* a record being judged is judged again from its next header */
     if (d->in_body && bytes < d->body_left && d->type != TG_CT_SSLV2) {
         /* The loss is inside the current record: stay in step with it. */
         d->body_left -= (uint32_t)bytes;

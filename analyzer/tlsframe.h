@@ -41,6 +41,15 @@ struct tg_tls_dir {
     uint32_t body_len;
     uint32_t body_left;
     bool encrypted;       /* this side's records are protected */
+    bool judge;           /* after a CCS that may or may not turn this side
+                           * protected: the next handshake record is judged
+                           * by its first bytes (see tg_tls_judge_hello) */
+    uint8_t probe[6];     /* those first bytes, gathered across views */
+    uint8_t probe_have;
+    bool null_cipher;     /* after CCS under a NULL-cipher suite: records are
+                           * content in the clear, then a MAC of mac_len bytes
+                           * (judged on the Finished first) */
+    uint8_t mac_len;
     bool resync;          /* looking for a record header after a gap */
     bool dead;            /* stopped: nothing more is read */
     bool started;         /* a first record was read */
@@ -68,6 +77,23 @@ struct tg_tls_dir {
  */
 enum tg_looks { TG_LOOKS_NOT_TLS, TG_LOOKS_TLS, TG_LOOKS_MORE };
 enum tg_looks tg_tls_looks_like(struct tg_view first);
+
+/*
+ * Whether a handshake record after CCS under a NULL-cipher suite holds a
+ * Finished in the clear: msg_type 20, verify_data of 12 bytes (36 in SSLv3)
+ * and then exactly a MAC of mac_len bytes to the record's end. `first`
+ * needs 4 bytes.
+ */
+bool tg_tls_judge_finished(struct tg_view first, uint32_t record_len, uint8_t mac_len);
+
+/*
+ * Whether the first bytes of a handshake record's body open a ClientHello
+ * or ServerHello in the clear: msg_type 1 or 2, a body length a hello can
+ * have (36 bytes up to TG_MAX_HS_MESSAGE), legacy_version 3.x (or a TLS 1.3
+ * draft's 0x7f). Protected bytes match by chance with odds of about one in
+ * 10^9. `first` needs 6 bytes; fewer is a no.
+ */
+bool tg_tls_judge_hello(struct tg_view first);
 
 void tg_tls_dir_init(struct tg_tls_dir *d);
 void tg_tls_dir_free(struct tg_tls_dir *d);

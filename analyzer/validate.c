@@ -7,6 +7,18 @@
  * A verification that fails only on time (a certificate expired or not yet
  * valid) is run a second time with X509_V_FLAG_NO_CHECK_TIME, so that
  * `trusted` tells whether the chain leads to an anchor apart from its dates.
+ *
+ * Costs, and how they are kept off the per-session path:
+ *   - loading the system store parses every certificate of its bundle
+ *     (~150 on Debian, ~20 ms): done at the first chain that needs a
+ *     verification, so a run that meets no certificate never pays it;
+ *   - the result cache is looked up by a cheap 64-bit hash of the chain
+ *     bytes and confirmed by comparing them with a copy kept in the entry
+ *     (no digest, so no OpenSSL call and none of its locks on a hit);
+ *   - d2i_X509 costs about a million instructions per certificate in
+ *     OpenSSL 3 (it decodes the public key through the provider machinery),
+ *     so the host name check keeps the last TG_VALIDATE_LEAF_SLOTS parsed
+ *     leaves, looked up the same way, per thread.
  */
 #include "validate.h"
 
@@ -15,7 +27,6 @@
 #include <limits.h>
 #include <openssl/asn1.h>
 #include <openssl/err.h>
-#include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
@@ -28,19 +39,25 @@
 
 #define US_PER_SECOND INT64_C(1000000)
 #define SECONDS_PER_DAY INT64_C(86400)
-#define KEY_LEN 32 /* SHA-256 */
+#define LEN_PREFIX 4 /* each certificate's length, before its DER, in a key */
 
+/* A cached result. Its key is the chain as bytes: for each certificate its
+ * length as 4 big-endian bytes, then its DER; `key` holds a copy. */
 struct cache_entry {
     bool used;
-    uint8_t key[KEY_LEN]; /* SHA-256 of the chain */
-    int64_t from, until;  /* the result holds for times in [from, until) */
-    uint64_t stamp;       /* last use, for replacement */
+    uint64_t hash; /* chain_hash of the key */
+    uint8_t *key;  /* key_len bytes, malloc'd */
+    size_t key_len;
+    int64_t from, until; /* the result holds for times in [from, until) */
+    uint64_t stamp;      /* last use, for replacement */
     struct tg_validation result;
 };
 
 struct tg_validator {
-    X509_STORE *store;
+    X509_STORE *store; /* NULL until the first verification needs it */
+    bool system;       /* the store to load is the system's */
     struct cache_entry cache[TG_VALIDATE_CACHE_SLOTS];
+    size_t cache_bytes; /* sum of the entries' key_len */
     uint64_t clock;
     struct tg_validator_stats stats;
 };
@@ -98,38 +115,58 @@ static bool load_dir(X509_STORE *store, const char *path, char *err, size_t errl
     return true;
 }
 
+/* Where the system store is: SSL_CERT_FILE and SSL_CERT_DIR override the
+ * places, as in OpenSSL. */
+static void system_places(const char **file, const char **dir)
+{
+    *file = getenv(X509_get_default_cert_file_env());
+    *dir = getenv(X509_get_default_cert_dir_env());
+    if (!*file)
+        *file = X509_get_default_cert_file();
+    if (!*dir)
+        *dir = X509_get_default_cert_dir();
+}
+
+/*
+ * Whether load_system_store can succeed: its bundle is readable or its
+ * directory is named (OpenSSL accepts any non-empty directory name, and
+ * looks in it only when it searches an issuer). Checked at start, so that
+ * the store itself can be loaded when first needed.
+ */
+static bool system_store_usable(char *err, size_t errlen)
+{
+    const char *file, *dir;
+    system_places(&file, &dir);
+    errno = 0;
+    if (access(file, R_OK) == 0 || (dir && *dir))
+        return true;
+    say(err, errlen, "cannot use the", "system trust store", strerror(errno ? errno : ENOENT));
+    return false;
+}
+
 /*
  * The system store: its bundle file loaded into memory, and its hashed
  * directory as a lookup for what the bundle lacks. (OpenSSL 3's
  * X509_STORE_set_default_paths also adds a "store" lookup that lists the
  * whole directory on every issuer search: far too slow per session.)
- * SSL_CERT_FILE and SSL_CERT_DIR override the places, as in OpenSSL.
  */
-static bool load_system_store(X509_STORE *store, char *err, size_t errlen)
+static void load_system_store(X509_STORE *store)
 {
-    const char *file = getenv(X509_get_default_cert_file_env());
-    const char *dir = getenv(X509_get_default_cert_dir_env());
-    if (!file)
-        file = X509_get_default_cert_file();
-    if (!dir)
-        dir = X509_get_default_cert_dir();
-    bool any = false;
+    const char *file, *dir;
+    system_places(&file, &dir);
     if (access(file, R_OK) == 0)
-        any = X509_STORE_load_file(store, file) == 1;
+        (void)X509_STORE_load_file(store, file);
     X509_LOOKUP *lookup = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
-    if (lookup && X509_LOOKUP_add_dir(lookup, dir, X509_FILETYPE_PEM) == 1)
-        any = true;
+    if (lookup)
+        (void)X509_LOOKUP_add_dir(lookup, dir, X509_FILETYPE_PEM);
     ERR_clear_error();
-    if (!any)
-        say(err, errlen, "cannot use the", "system trust store", last_reason(0));
-    return any;
 }
 
-static bool load_store(X509_STORE *store, const char *ca_file, const char *ca_path, char *err,
-                       size_t errlen)
+/* A store the user named is loaded at once, so that a bad one is reported
+ * before any input is read. */
+static bool load_named_store(X509_STORE *store, const char *ca_file, const char *ca_path, char *err,
+                             size_t errlen)
 {
-    if (!ca_file && !ca_path)
-        return load_system_store(store, err, errlen);
     if (ca_file && !load_file(store, ca_file, err, errlen))
         return false;
     return !ca_path || load_dir(store, ca_path, err, errlen);
@@ -139,14 +176,21 @@ struct tg_validator *tg_validator_new(const char *ca_file, const char *ca_path, 
                                       size_t errlen)
 {
     struct tg_validator *v = calloc(1, sizeof *v);
-    if (v)
-        v->store = X509_STORE_new();
-    if (!v || !v->store) {
+    if (!v) {
         say(err, errlen, "cannot make", "a trust store", "out of memory");
+        return NULL;
+    }
+    v->system = !ca_file && !ca_path;
+    if (v->system) {
+        if (system_store_usable(err, errlen))
+            return v; /* loaded by store_ready, when a chain needs it */
         tg_validator_free(v);
         return NULL;
     }
-    bool loaded = load_store(v->store, ca_file, ca_path, err, errlen);
+    v->store = X509_STORE_new();
+    if (!v->store)
+        say(err, errlen, "cannot make", "a trust store", "out of memory");
+    bool loaded = v->store && load_named_store(v->store, ca_file, ca_path, err, errlen);
     ERR_clear_error();
     if (!loaded) {
         tg_validator_free(v);
@@ -155,10 +199,27 @@ struct tg_validator *tg_validator_new(const char *ca_file, const char *ca_path, 
     return v;
 }
 
+/* The store, the system's loaded now if it was left for later; NULL when
+ * it cannot be made (out of memory: nothing is verified then). */
+static X509_STORE *store_ready(struct tg_validator *v)
+{
+    if (v->store || !v->system)
+        return v->store;
+    v->store = X509_STORE_new();
+    if (v->store)
+        load_system_store(v->store);
+    return v->store;
+}
+
+static void cache_clear(struct tg_validator *v);
+static void leaves_clear(void);
+
 void tg_validator_free(struct tg_validator *v)
 {
     if (!v)
         return;
+    cache_clear(v);
+    leaves_clear();
     X509_STORE_free(v->store);
     free(v);
 }
@@ -254,54 +315,238 @@ static void fill_result(const struct run *first, bool trusted, struct tg_validat
 
 /* ------------------------------------------------------------ the cache */
 
-static bool chain_key(const struct tg_view *ders, size_t n, uint8_t key[KEY_LEN])
+#define HASH_SEED UINT64_C(0x243f6a8885a308d3)
+#define HASH_MUL UINT64_C(0x9e3779b97f4a7c15)
+
+/* One 64-bit word into the hash state (multiply-xorshift). */
+static uint64_t hash_word(uint64_t h, uint64_t w)
 {
-    EVP_MD_CTX *md = EVP_MD_CTX_new();
-    bool ok = md && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1;
-    for (size_t i = 0; ok && i < n; i++) {
-        uint32_t len = ders[i].len > UINT32_MAX ? UINT32_MAX : (uint32_t)ders[i].len;
-        uint8_t prefix[4] = {(uint8_t)(len >> 24), (uint8_t)(len >> 16), (uint8_t)(len >> 8),
-                             (uint8_t)len};
-        ok = EVP_DigestUpdate(md, prefix, sizeof prefix) == 1 &&
-             (!ders[i].len || EVP_DigestUpdate(md, ders[i].p, ders[i].len) == 1);
-    }
-    unsigned int out_len = 0;
-    ok = ok && EVP_DigestFinal_ex(md, key, &out_len) == 1 && out_len == KEY_LEN;
-    EVP_MD_CTX_free(md);
-    return ok;
+    h = (h ^ w) * HASH_MUL;
+    return h ^ (h >> 32);
 }
 
-static struct cache_entry *cache_find(struct tg_validator *v, const uint8_t key[KEY_LEN],
-                                      int64_t at)
+/*
+ * A cheap hash of bytes, 8 at a time. It only picks the entries worth
+ * comparing (a match is always confirmed on the bytes themselves), so it
+ * needs to spread, not to resist anyone.
+ */
+static uint64_t hash_bytes(uint64_t h, struct tg_view bytes)
+{
+    struct tg_rd r = tg_rd_of(bytes);
+    while (tg_rd_left(&r) >= 8) {
+        uint64_t hi = tg_rd_u32(&r);
+        h = hash_word(h, hi << 32 | tg_rd_u32(&r));
+    }
+    uint64_t tail = 0;
+    while (tg_rd_left(&r) > 0)
+        tail = tail << 8 | tg_rd_u8(&r);
+    return hash_word(h, tail);
+}
+
+static uint64_t chain_hash(const struct tg_view *ders, size_t n)
+{
+    uint64_t h = hash_word(HASH_SEED, n);
+    for (size_t i = 0; i < n; i++)
+        h = hash_bytes(hash_word(h, ders[i].len), ders[i]);
+    return h;
+}
+
+/* Bytes of the chain's key (see struct cache_entry); 0 when it is more
+ * than the cache may hold. */
+static size_t chain_key_len(const struct tg_view *ders, size_t n)
+{
+    size_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ders[i].len > UINT32_MAX || ders[i].len > TG_VALIDATE_CACHE_BYTES - total ||
+            LEN_PREFIX > TG_VALIDATE_CACHE_BYTES - total - ders[i].len)
+            return 0;
+        total += LEN_PREFIX + ders[i].len;
+    }
+    return total;
+}
+
+/* True when e's key is exactly this chain. */
+static bool key_equal(const struct cache_entry *e, const struct tg_view *ders, size_t n)
+{
+    struct tg_rd r = tg_rd_make(e->key, e->key_len);
+    for (size_t i = 0; i < n; i++) {
+        if (tg_rd_u32(&r) != ders[i].len)
+            return false;
+        struct tg_view der = tg_rd_bytes(&r, ders[i].len);
+        if (der.len != ders[i].len || (der.len && memcmp(der.p, ders[i].p, der.len) != 0))
+            return false;
+    }
+    return tg_rd_done(&r);
+}
+
+static void key_write(uint8_t *key, const struct tg_view *ders, size_t n)
+{
+    size_t off = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t len = (uint32_t)ders[i].len;
+        key[off++] = (uint8_t)(len >> 24);
+        key[off++] = (uint8_t)(len >> 16);
+        key[off++] = (uint8_t)(len >> 8);
+        key[off++] = (uint8_t)len;
+        if (len)
+            memcpy(key + off, ders[i].p, len);
+        off += len;
+    }
+}
+
+static struct cache_entry *cache_find(struct tg_validator *v, uint64_t hash,
+                                      const struct tg_view *ders, size_t n, int64_t at)
 {
     for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++) {
         struct cache_entry *e = &v->cache[i];
-        if (e->used && at >= e->from && at < e->until && memcmp(e->key, key, KEY_LEN) == 0)
+        if (e->used && e->hash == hash && at >= e->from && at < e->until && key_equal(e, ders, n))
             return e;
     }
     return NULL;
 }
 
-static void cache_store(struct tg_validator *v, const uint8_t key[KEY_LEN], int64_t from,
-                        int64_t until, const struct tg_validation *result)
+static void entry_drop(struct tg_validator *v, struct cache_entry *e)
 {
-    struct cache_entry *slot = &v->cache[0];
+    if (!e->used)
+        return;
+    v->cache_bytes -= e->key_len;
+    free(e->key);
+    memset(e, 0, sizeof *e);
+}
+
+static void cache_clear(struct tg_validator *v)
+{
+    for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++)
+        entry_drop(v, &v->cache[i]);
+}
+
+/* The least recently used entry in use; NULL when none is. */
+static struct cache_entry *cache_oldest(struct tg_validator *v)
+{
+    struct cache_entry *oldest = NULL;
     for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++) {
         struct cache_entry *e = &v->cache[i];
-        if (!e->used) {
-            slot = e;
-            break;
-        }
-        if (e->stamp < slot->stamp)
-            slot = e;
+        if (e->used && (!oldest || e->stamp < oldest->stamp))
+            oldest = e;
     }
+    return oldest;
+}
+
+/* A free entry, else the least recently used one, emptied. */
+static struct cache_entry *cache_victim(struct tg_validator *v)
+{
+    for (size_t i = 0; i < TG_VALIDATE_CACHE_SLOTS; i++)
+        if (!v->cache[i].used)
+            return &v->cache[i];
+    struct cache_entry *oldest = cache_oldest(v);
+    entry_drop(v, oldest);
+    return oldest;
+}
+
+/* Keeps a result; false when it cannot (too large, out of memory). */
+static bool cache_store(struct tg_validator *v, uint64_t hash, const struct tg_view *ders, size_t n,
+                        int64_t from, int64_t until, const struct tg_validation *result)
+{
+    size_t len = chain_key_len(ders, n);
+    uint8_t *key = len ? malloc(len) : NULL;
+    if (!key)
+        return false;
+    key_write(key, ders, n);
+    struct cache_entry *slot = cache_victim(v);
+    struct cache_entry *old;
+    while (v->cache_bytes > TG_VALIDATE_CACHE_BYTES - len && (old = cache_oldest(v)))
+        entry_drop(v, old);
     slot->used = true;
-    memcpy(slot->key, key, KEY_LEN);
+    slot->hash = hash;
+    slot->key = key;
+    slot->key_len = len;
+    v->cache_bytes += len;
     slot->from = from;
     slot->until = until;
     slot->stamp = ++v->clock;
     slot->result = *result;
     v->stats.stored++;
+    return true;
+}
+
+/* ------------------------------------------------------- parsed leaves */
+
+/*
+ * The last leaves parsed, per thread: servers send the same leaf to many
+ * clients, and every session with an SNI checks it. A leaf that does not
+ * parse is kept too (x509 NULL). Borrowed pointers stay valid until the
+ * next leaf_get of the same thread.
+ */
+struct leaf_entry {
+    uint64_t hash;
+    uint8_t *der; /* a copy, len bytes; NULL: the entry is free */
+    size_t len;
+    X509 *x509;
+    uint64_t stamp;
+};
+
+static _Thread_local struct {
+    struct leaf_entry e[TG_VALIDATE_LEAF_SLOTS];
+    uint64_t clock;
+} leaves;
+
+static void leaf_drop(struct leaf_entry *e)
+{
+    X509_free(e->x509);
+    free(e->der);
+    memset(e, 0, sizeof *e);
+}
+
+static void leaves_clear(void)
+{
+    for (size_t i = 0; i < TG_VALIDATE_LEAF_SLOTS; i++)
+        leaf_drop(&leaves.e[i]);
+}
+
+static struct leaf_entry *leaf_victim(void)
+{
+    struct leaf_entry *slot = &leaves.e[0];
+    for (size_t i = 0; i < TG_VALIDATE_LEAF_SLOTS; i++) {
+        struct leaf_entry *e = &leaves.e[i];
+        if (!e->der)
+            return e;
+        if (e->stamp < slot->stamp)
+            slot = e;
+    }
+    return slot;
+}
+
+/* The parsed certificate of der (borrowed), or NULL when it does not parse. */
+static X509 *leaf_get(struct tg_view der)
+{
+    if (!der.p || !der.len)
+        return NULL;
+    uint64_t hash = hash_bytes(HASH_SEED, der);
+    for (size_t i = 0; i < TG_VALIDATE_LEAF_SLOTS; i++) {
+        struct leaf_entry *e = &leaves.e[i];
+        if (e->der && e->hash == hash && e->len == der.len && memcmp(e->der, der.p, der.len) == 0) {
+            e->stamp = ++leaves.clock;
+            return e->x509;
+        }
+    }
+    X509 *x = parse_der(der);
+    ERR_clear_error();
+    uint8_t *copy = der.len <= TG_VALIDATE_LEAF_MAX ? malloc(der.len) : NULL;
+    if (!copy) { /* not kept: valid until the next call, as a kept one */
+        struct leaf_entry *spare = &leaves.e[0];
+        leaf_drop(spare);
+        spare->x509 = x; /* freed with the slot; no der, so never found */
+        return x;
+    }
+    memcpy(copy, der.p, der.len);
+    struct leaf_entry *e = leaf_victim();
+    leaf_drop(e);
+    e->hash = hash;
+    e->der = copy;
+    e->len = der.len;
+    e->x509 = x;
+    e->stamp = ++leaves.clock;
+    return x;
 }
 
 /*
@@ -365,10 +610,9 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
     memset(out, 0, sizeof *out);
     if (!n)
         return NULL;
-    uint8_t key[KEY_LEN];
     int64_t at = floor_div(at_time_us, US_PER_SECOND);
-    bool keyed = chain_key(ders, n, key);
-    struct cache_entry *hit = keyed ? cache_find(v, key, at) : NULL;
+    uint64_t hash = chain_hash(ders, n);
+    struct cache_entry *hit = cache_find(v, hash, ders, n, at);
     if (hit) { /* only chains whose leaf parsed are stored */
         v->stats.lookups++;
         v->stats.hits++;
@@ -376,21 +620,17 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
         *out = hit->result;
         return out->reason;
     }
-    X509 *leaf = parse_der(ders[0]);
-    if (!leaf) {
-        ERR_clear_error();
+    X509 *leaf = leaf_get(ders[0]); /* borrowed */
+    X509_STORE *store = leaf ? store_ready(v) : NULL;
+    if (!store)
         return NULL;
-    }
     v->stats.lookups++;
     STACK_OF(X509) *rest = parse_rest(ders, n);
     int64_t from, until;
-    bool steady = verify_chain(v->store, leaf, rest, at_time_us, out, &from, &until);
-    if (keyed && steady)
-        cache_store(v, key, from, until, out);
-    else
+    bool steady = verify_chain(store, leaf, rest, at_time_us, out, &from, &until);
+    if (!steady || !cache_store(v, hash, ders, n, from, until, out))
         v->stats.uncacheable++;
     sk_X509_pop_free(rest, X509_free);
-    X509_free(leaf);
     ERR_clear_error();
     return out->reason;
 }
@@ -422,17 +662,14 @@ bool tg_validate_hostname(struct tg_view leaf_der, struct tg_view sni)
     char name[TG_VALIDATE_SNI_MAX + 2];
     if (!sni_text(sni, name, sizeof name))
         return false;
-    X509 *leaf = parse_der(leaf_der);
-    if (!leaf) {
-        ERR_clear_error();
+    X509 *leaf = leaf_get(leaf_der); /* borrowed */
+    if (!leaf)
         return false;
-    }
     int rc;
     if (is_ip_literal(name))
         rc = X509_check_ip_asc(leaf, name, 0);
     else
         rc = X509_check_host(leaf, name, strlen(name), X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS, NULL);
-    X509_free(leaf);
     ERR_clear_error();
     return rc == 1;
 }

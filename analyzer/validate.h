@@ -9,7 +9,9 @@
  *
  * Trust store: the system's (X509_STORE_set_default_paths, on Debian
  * /etc/ssl/certs) unless the user names a CA file and/or a CA directory
- * (a directory in OpenSSL's hashed-name layout, as made by c_rehash).
+ * (a directory in OpenSSL's hashed-name layout, as made by c_rehash). A
+ * store the user names is loaded by tg_validator_new; the system's, which
+ * takes ~20 ms to parse, only when the first chain is verified.
  *
  * Verification is done as a TLS client would do it for a server
  * (X509_STORE_CTX_set_default "ssl_server": the serverAuth purpose), at the
@@ -20,14 +22,19 @@
  * Cache: verifying a chain costs far more than the rest of a record, and a
  * capture tends to show the same server chain many times. Results are kept
  * in a small table (TG_VALIDATE_CACHE_SLOTS, least recently used entry
- * replaced) keyed by the SHA-256 of the chain (each certificate's length as
- * 4 bytes, then its DER); each result holds for the span of time around
- * its capture time that no validity boundary (notBefore, notAfter + 1 s) of
- * the certificates involved (those sent, and the chain OpenSSL built)
- * crosses, so a hit gives the answer a fresh verification would. The system
- * store is its bundle file in memory plus its hashed directory, without
- * OpenSSL 3's directory-listing "store" lookup. Not thread-safe: one
- * validator per thread.
+ * replaced, at most TG_VALIDATE_CACHE_BYTES of chains in all) keyed by the
+ * chain itself (each certificate's length as 4 bytes, then its DER; found
+ * by a cheap hash, confirmed byte for byte); each result holds for the
+ * span of time around its capture time that no validity boundary
+ * (notBefore, notAfter + 1 s) of the certificates involved (those sent, and
+ * the chain OpenSSL built) crosses, so a hit gives the answer a fresh
+ * verification would. The system store is its bundle file in memory plus
+ * its hashed directory, without OpenSSL 3's directory-listing "store"
+ * lookup. Not thread-safe: one validator per thread.
+ *
+ * Parsing a certificate costs about a million instructions in OpenSSL 3, so
+ * the last TG_VALIDATE_LEAF_SLOTS leaves parsed (for the host name check or
+ * a verification) are kept per thread, and freed by tg_validator_free.
  */
 #ifndef TG_VALIDATE_H
 #define TG_VALIDATE_H
@@ -38,9 +45,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TG_VALIDATE_REASON_MAX 128 /* "ok" or OpenSSL's reason text + NUL */
-#define TG_VALIDATE_CACHE_SLOTS 64 /* cached verification results */
-#define TG_VALIDATE_SNI_MAX 255    /* longest SNI host name checked */
+#define TG_VALIDATE_REASON_MAX 128         /* "ok" or OpenSSL's reason text + NUL */
+#define TG_VALIDATE_CACHE_SLOTS 64         /* cached verification results */
+#define TG_VALIDATE_CACHE_BYTES (2u << 20) /* chain bytes the cache keeps, in all */
+#define TG_VALIDATE_LEAF_SLOTS 16          /* parsed leaf certificates kept */
+#define TG_VALIDATE_LEAF_MAX (64u << 10)   /* largest leaf DER kept parsed */
+#define TG_VALIDATE_SNI_MAX 255            /* longest SNI host name checked */
 
 struct tg_validator;
 
@@ -61,7 +71,8 @@ struct tg_validator_stats {
     uint64_t lookups;     /* chains validated */
     uint64_t hits;        /* answered from the cache */
     uint64_t stored;      /* results put in the cache */
-    uint64_t uncacheable; /* results not stored: a certificate's times unreadable */
+    uint64_t uncacheable; /* results not stored: a certificate's times unreadable,
+                           * or the chain larger than TG_VALIDATE_CACHE_BYTES */
 };
 
 /*
@@ -72,6 +83,7 @@ struct tg_validator_stats {
  */
 struct tg_validator *tg_validator_new(const char *ca_file, const char *ca_path, char *err,
                                       size_t errlen);
+/* Frees v, and the calling thread's parsed leaves. */
 void tg_validator_free(struct tg_validator *v);
 
 /*

@@ -7,7 +7,9 @@
  *   subject, issuer   RFC 4514 text via X509_NAME_print_ex(XN_FLAG_RFC2253)
  *                     but with UTF-8 left as it is (RFC 4514 2.4 allows it);
  *                     a name whose text is not valid UTF-8 is printed again
- *                     with every non-ASCII byte escaped as \XX
+ *                     with every non-ASCII byte escaped as \XX; a text over
+ *                     the cap keeps its whole leading RDNs (RFC 4514 3: RDNs
+ *                     are joined by ',' and a ',' inside a value is escaped)
  *   serial            the INTEGER's magnitude in lower-case hex, two digits
  *                     an octet, "-" first when negative, "00" for zero
  *   validity          RFC 3339 UTC text and seconds since 1970
@@ -82,6 +84,11 @@ static bool valid_utf8(const char *s, size_t n)
         }
     }
     return true;
+}
+
+static bool hex_digit(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
 static void hex_bytes(const uint8_t *b, size_t n, char *dst)
@@ -210,6 +217,45 @@ static void time_text(const ASN1_TIME *t, char dst[TG_X509_TIME_MAX], time_t *se
 
 /* ---- names and serial ---- */
 
+/* Bytes of the escape or character starting at t[i] of RFC 4514 text: the
+ * escapes \c and \XX (OpenSSL escapes no hex digit by itself), and UTF-8
+ * sequences by their lead byte. */
+static size_t name_unit(const char *t, size_t n, size_t i)
+{
+    unsigned c = (unsigned char)t[i];
+    size_t len = 1;
+    if (c == '\\')
+        len = n - i > 1 && hex_digit(t[i + 1]) ? 3 : 2;
+    else if (c >= 0xf0)
+        len = 4;
+    else if (c >= 0xe0)
+        len = 3;
+    else if (c >= 0xc0)
+        len = 2;
+    return len < n - i ? len : n - i;
+}
+
+/*
+ * How many bytes of a name's text of n bytes to keep within cap - 1: up to
+ * the last RDN separator (an unescaped ',') that fits, so the RDNs kept are
+ * whole; when not even the first RDN fits, up to the last escape or
+ * character that fits.
+ */
+static size_t name_cut(const char *t, size_t n, size_t cap)
+{
+    size_t limit = cap - 1, rdn_end = 0, unit_end = 0, i = 0;
+    while (i < n) {
+        size_t len = name_unit(t, n, i);
+        if (len > limit - i)
+            break;
+        if (t[i] == ',')
+            rdn_end = i;
+        i += len;
+        unit_end = i;
+    }
+    return rdn_end ? rdn_end : unit_end;
+}
+
 static bool print_name(const X509_NAME *name, unsigned long flags, char *dst, size_t cap, bool *cut)
 {
     BIO *bio = BIO_new(BIO_s_mem());
@@ -221,8 +267,14 @@ static bool print_name(const X509_NAME *name, unsigned long flags, char *dst, si
     ok = n >= 0 && (n == 0 || data != NULL);
     if (ok && !(flags & ASN1_STRFLGS_ESC_MSB))
         ok = valid_utf8(data, (size_t)n);
-    if (ok)
-        *cut = !copy_text(dst, cap, n ? data : "", (size_t)n);
+    if (ok) {
+        size_t len = (size_t)n;
+        *cut = len >= cap;
+        if (*cut)
+            len = name_cut(data, len, cap);
+        memcpy(dst, n ? data : "", len);
+        dst[len] = '\0';
+    }
     BIO_free(bio);
     return ok;
 }
@@ -241,8 +293,9 @@ static void name_text(const X509_NAME *name, char *dst, size_t cap, unsigned bit
         out->truncated |= bit;
 }
 
-bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap)
+bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap, bool *cut)
 {
+    *cut = false;
     if (cap == 0)
         return false;
     dst[0] = '\0';
@@ -252,12 +305,13 @@ bool tg_x509_name_text(struct tg_view der, char *dst, size_t cap)
     X509_NAME *name = d2i_X509_NAME(NULL, &p, (long)der.len);
     if (!name)
         return false;
-    bool cut = false;
-    bool ok = print_name(name, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB, dst, cap, &cut) ||
-              print_name(name, XN_FLAG_RFC2253, dst, cap, &cut);
+    bool ok = print_name(name, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB, dst, cap, cut) ||
+              print_name(name, XN_FLAG_RFC2253, dst, cap, cut);
     X509_NAME_free(name);
-    if (!ok)
+    if (!ok) {
         dst[0] = '\0';
+        *cut = false;
+    }
     return ok;
 }
 

@@ -24,7 +24,8 @@
 #   BENCH_RUNS=5            timed runs per capture and program
 #   BENCH_RUNS_LARGE=N      timed runs for captures over 1 GB (default BENCH_RUNS)
 #   BENCH_ONLY="a.pcap .."  measure only these (paths relative to BENCH)
-#   BENCH_CALLGRIND=1       also run callgrind on slice-hs/slice-mixed
+#   BENCH_CALLGRIND=1       also run callgrind on slice-hs/slice-mixed/tiny
+#                           (with and without --no-ndpi)
 #   BENCH_RESULTS=FILE      where to write the results (default bench/RESULTS.md)
 #   BENCH_IDLE_ARGS=...     tlsglass options for the second run of the seq*/conc*
 #                           captures (default --idle-timeout 86400): conc100k
@@ -196,13 +197,17 @@ timed() {
 }
 
 # Measures one capture; appends a row of fields to $TMP/rows.  The row's key is
-# the path, or path@idle for the run with $IDLE_ARGS.
-measure() { # relative path [idle]
+# the path, or path@idle for the run with $IDLE_ARGS, or path@nondpi for the
+# run with --no-ndpi (what nDPI costs: the difference with the plain row).
+measure() { # relative path [idle|nondpi]
     local rel=$1 f=$BENCH/$1 runs=$BENCH_RUNS i size pk fl key=$1 args=()
     [ -s "$f" ] || { say "bench: $f missing, skipped"; return 0; }
     if [ "${2:-}" = idle ]; then
         key=$rel@idle
         read -r -a args <<<"$IDLE_ARGS"
+    elif [ "${2:-}" = nondpi ]; then
+        key=$rel@nondpi
+        args=(--no-ndpi)
     fi
     size=$(stat -c %s "$f")
     [ "$size" -lt 1000000000 ] || runs=$BENCH_RUNS_LARGE
@@ -268,17 +273,20 @@ startup() {
 callgrind() {
     [ "${BENCH_CALLGRIND:-0}" = 1 ] || return 0
     command -v valgrind >/dev/null || { say "bench: BENCH_CALLGRIND=1 but valgrind is not installed"; return 0; }
-    local c f pk ir fir
-    for c in slice-hs slice-mixed; do
+    local c f pk ir fir nir
+    for c in slice-hs slice-mixed tiny; do
         f=$BENCH/$c.pcap
         [ -s "$f" ] || continue
         pk=$("$FLOOR" count "$f" | field packets)
         say "bench: callgrind on $c.pcap"
         valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.$c.out" \
             "$TG" -r "$f" -w /dev/null 2>"$TMP/vg.err" || say "bench: callgrind run failed: $(tail -3 "$TMP/vg.err")"
+        valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.nondpi.$c.out" \
+            "$TG" -r "$f" -w /dev/null --no-ndpi 2>"$TMP/vg.err" || say "bench: callgrind run failed: $(tail -3 "$TMP/vg.err")"
         valgrind --tool=callgrind --callgrind-out-file="$OUT/callgrind.floor.$c.out" \
             "$FLOOR" count "$f" >/dev/null 2>&1 || true
         ir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$OUT/callgrind.$c.out")
+        nir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$OUT/callgrind.nondpi.$c.out")
         fir=$(sed -n 's/^summary: *\([0-9]*\).*/\1/p' "$OUT/callgrind.floor.$c.out")
         {
             echo "== self cost (top 30)"
@@ -287,7 +295,7 @@ callgrind() {
             callgrind_annotate --inclusive=yes "$OUT/callgrind.$c.out" 2>/dev/null |
                 grep -E "^ *[0-9,]+ \(.*\[$TG\]" | grep -v '???' | head -40
         } >"$OUT/callgrind.$c.txt" || true
-        echo "| $c.pcap | $pk | $(calc %.0f "$ir / $pk") | $(calc %.0f "$fir / $pk") | \`build/bench/callgrind.$c.txt\` |" >>"$TMP/cg"
+        echo "| $c.pcap | $pk | $(calc %.0f "$ir / $pk") | $(calc %.0f "$nir / $pk") | $(calc %.0f "($ir - $nir) * 100 / $ir")% | $(calc %.0f "$fir / $pk") | \`build/bench/callgrind.$c.txt\` |" >>"$TMP/cg"
     done
 }
 
@@ -297,6 +305,7 @@ fmt_row() { # key size pk fl runs fm tm fmin tmin recs rss ex fc tc
         -v fmin="$8" -v tmin="$9" -v recs="${10}" -v rss="${11}" -v ex="${12}" -v fc="${13}" -v tc="${14}" 'BEGIN {
         cr = (fc >= 0.1) ? sprintf("%.2f", tc / fc) : "-"
         if (sub(/@idle$/, "", r)) r = r " `" idle "`"
+        if (sub(/@nondpi$/, "", r)) r = r " `--no-ndpi`"
         printf "| %s | %.1f | %d | %d | %d | %.3f | %.3f | **%.2f** | %.2f | %.2f | %s | %d | %.0f | %.1f | %s |\n",
             r, sz / 1e6, pk, fl, n, fm, tm, tm / fm, tmin / fmin, tc, cr, recs, (tm > 0 ? recs / tm : 0), rss / 1024, ex }'
 }
@@ -401,8 +410,8 @@ report() {
             echo
             echo "callgrind (instructions per packet):"
             echo
-            echo "| capture | packets | tlsglass Ir/packet | pcap_floor Ir/packet | top functions |"
-            echo "|---|---:|---:|---:|---|"
+            echo "| capture | packets | tlsglass Ir/packet | with --no-ndpi | nDPI's share | pcap_floor Ir/packet | top functions |"
+            echo "|---|---:|---:|---:|---:|---:|---|"
             cat "$TMP/cg"
         fi
         echo
@@ -447,7 +456,10 @@ fi
 : >"$TMP/rows"
 for f in "${FILES[@]}"; do
     measure "$f"
-    case ${f##*/} in conc* | seq*) measure "$f" idle ;; esac
+    case ${f##*/} in
+        conc* | seq*) measure "$f" idle ;;
+        slice-hs.pcap | slice-mixed.pcap | large-hs.pcap | large-mixed.pcap) measure "$f" nondpi ;;
+    esac
 done
 startup
 callgrind

@@ -165,6 +165,7 @@ static bool ext_key_share(struct tg_rd *e, struct tg_client_hello *ch)
 {
     uint16_t groups[TG_CH_MAX_KEY_SHARES];
     size_t n = 0;
+    bool over = false;
     struct tg_rd shares = tg_rd_vec16(e);
     while (tg_rd_left(&shares) > 0) {
         uint16_t group = tg_rd_u16(&shares);
@@ -173,9 +174,13 @@ static bool ext_key_share(struct tg_rd *e, struct tg_client_hello *ch)
             return false;
         if (n < TG_CH_MAX_KEY_SHARES)
             groups[n++] = group;
+        else
+            over = true;
     }
     if (shares.err || !tg_rd_done(e))
         return false;
+    if (over)
+        ch->problems |= TG_CH_TOO_MANY_KEY_SHARES;
     memcpy(ch->key_share_groups, groups, n * sizeof groups[0]);
     ch->n_key_share_groups = n;
     ch->has_key_share = true;

@@ -25,6 +25,7 @@ enum tg_ch_problem {
     TG_CH_TOO_MANY_EXTENSIONS = 1u << 1,
     TG_CH_TRAILING_BYTES = 1u << 2, /* bytes after the extensions block */
     TG_CH_DUPLICATE_EXTENSION = 1u << 3,
+    TG_CH_TOO_MANY_KEY_SHARES = 1u << 4, /* key_share_groups kept only the first */
 };
 
 struct tg_client_hello {
@@ -55,7 +56,7 @@ struct tg_client_hello {
     struct tg_view supported_versions;               /* u16 list */
     struct tg_view psk_key_exchange_modes;           /* u8 list */
     uint16_t key_share_groups[TG_CH_MAX_KEY_SHARES]; /* in order, GREASE kept */
-    size_t n_key_share_groups;                       /* kept; the rest are not counted */
+    size_t n_key_share_groups; /* kept; more set TG_CH_TOO_MANY_KEY_SHARES */
     bool has_alpn, has_supported_versions, has_signature_algorithms;
     bool has_supported_groups, has_ec_point_formats, has_key_share;
     bool has_psk_key_exchange_modes;

@@ -780,12 +780,6 @@ const char *tg_name_cert_type(uint8_t v)
     return lookup(cert_types, COUNT(cert_types), v);
 }
 
-/* RFC 8701 2: both bytes equal, each of the form 0x?A. */
-bool tg_is_grease(uint16_t v)
-{
-    return (v & 0x0f0f) == 0x0a0a && (v >> 8) == (v & 0xff);
-}
-
 const struct tg_name *tg_names_table(const char *which, size_t *count)
 {
     static const struct {

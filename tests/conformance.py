@@ -8,7 +8,9 @@ For every capture listed in index.tsv:
     same multiset of (client ip, client port, server ip, server port), the
     client being whoever sent the ClientHello (for a one-sided capture, the
     receiver of the ServerHello), and the same negotiated version where
-    tshark decodes a ServerHello.
+    tshark decodes a ServerHello. tshark's view comes from
+    tests/tshark_cache.py, which runs it once per capture for this test,
+    fingerprints.py and tshark_diff.py ($TG_TSHARK_CACHE).
 Where tshark and tlsglass disagree for a known reason (tshark not decoding
 TLS on a port another dissector owns, TLS inside another protocol's framing,
 ...), tests/conformance-exceptions.tsv says so and gives the session count
@@ -22,58 +24,23 @@ import concurrent.futures
 import csv
 import json
 import os
-import subprocess
 import sys
+
+import tshark_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-VERSIONS = {0x0300: "SSLv3", 0x0301: "TLSv1.0", 0x0302: "TLSv1.1",
-            0x0303: "TLSv1.2", 0x0304: "TLSv1.3", 0x0002: "SSLv2"}
-
-
-def last(field):
-    """tshark lists outer then inner values of a tunnelled packet."""
-    return field.split(",")[-1] if field else ""
-
 
 def tshark_sessions(path):
-    fields = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst",
-              "ipv6.dst", "tcp.dstport", "tls.handshake.type",
-              "tls.handshake.version", "tls.handshake.extensions.supported_version",
-              "frame.protocols"]
-    cmd = ["tshark", "-n", "-r", path, "-Y",
-           "tcp && (tls.handshake.type == 1 || tls.handshake.type == 2)", "-T", "fields",
-           "-E", "occurrence=a", "-E", "aggregator=,"]
-    for f in fields:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300).stdout
-    streams = {}
-    for line in out.splitlines():
-        col = line.split("\t")
-        if len(col) < len(fields) or not col[0]:
-            continue
-        stream = col[0]
-        # The innermost IP layer carries the TCP segment.
-        layers = [p for p in col[10].split(":") if p in ("ip", "ipv6")]
-        v6 = bool(layers) and layers[-1] == "ipv6"
-        src = last(col[2]) if v6 else last(col[1])
-        dst = last(col[5]) if v6 else last(col[4])
-        sport, dport = last(col[3]), last(col[6])
-        types = col[7].split(",")
-        s = streams.setdefault(stream, {"tuple": None, "version": None})
-        if "1" in types and s["tuple"] is None:
-            s["tuple"] = (src, int(sport), dst, int(dport))
-        if "2" in types:
-            if s["tuple"] is None:
-                s["tuple"] = (dst, int(dport), src, int(sport))
-            if s["version"] is None:
-                idx = types.index("2")
-                hv = col[8].split(",")
-                sv = [v for v in col[9].split(",") if v]
-                v = sv[-1] if sv else (hv[idx] if idx < len(hv) else "")
-                if v:
-                    s["version"] = VERSIONS.get(int(v, 16), "0x%04x" % int(v, 16))
-    return [s for s in streams.values() if s["tuple"]]
+    """[{"tuple", "version"}] per TCP stream with a hello, as tshark sees the
+    capture (tests/tshark_cache.py: one run shared with the other tests)."""
+    got, _ = tshark_cache.sessions(path)
+    out = []
+    for s in got:
+        sh = s["sh"] or {}
+        out.append({"tuple": s["tuple"], "version": sh.get("selected_version") or
+                    sh.get("version")})
+    return out
 
 
 def check_capture(tool, path, rel, exception, damaged):
@@ -84,13 +51,13 @@ def check_capture(tool, path, rel, exception, damaged):
         want_exit = (exception[1],)
     elif damaged:
         want_exit = (0, 4)
-    run = subprocess.run([tool, "-r", path], capture_output=True, text=True, timeout=300)
-    if "Sanitizer" in run.stderr or "runtime error" in run.stderr:
-        problems.append("sanitizer: " + run.stderr.strip().splitlines()[0][:200])
-    if run.returncode not in want_exit:
-        problems.append("exit status %d: %s" % (run.returncode, run.stderr.strip()[:200]))
+    status, stdout, stderr = tshark_cache.tlsglass(tool, path, timeout=300)
+    if "Sanitizer" in stderr or "runtime error" in stderr:
+        problems.append("sanitizer: " + stderr.strip().splitlines()[0][:200])
+    if status not in want_exit:
+        problems.append("exit status %d: %s" % (status, stderr.strip()[:200]))
     ours = []
-    for line in run.stdout.splitlines():
+    for line in stdout.splitlines():
         try:
             r = json.loads(line)
         except ValueError:

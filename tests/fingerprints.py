@@ -11,7 +11,9 @@ TCP session (client ip, client port, server ip, server port), with:
              one (after a HelloRetryRequest) retry_client_hello.ja3, the
              first ServerHello that is not a HelloRetryRequest ja3s /
              ja3s_string. Sessions tshark does not see as TLS on the default
-             ports are retried with `-d tcp.port==PORT,tls`.
+             ports are retried with `-d tcp.port==PORT,tls`. tshark runs
+             through tests/tshark_cache.py: once per capture, shared with
+             conformance.py and tshark_diff.py ($TG_TSHARK_CACHE).
   .ja4-python.json   FoxIO's ja4.py: JA4.1 / JA4_r.1 (and .2) per stream;
   .ja4-rust.snap     FoxIO's Rust ja4: ja4 per stream;
   .arkime.test.json  Arkime: tls.ja3 / ja3string, ja3s / ja3sstring, ja4 /
@@ -39,10 +41,11 @@ import glob
 import json
 import os
 import re
-import subprocess
 import sys
 
 import yaml
+
+import tshark_cache
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -58,8 +61,7 @@ FP_KEYS = ("ja3", "ja3_string", "ja3s", "ja3s_string", "ja4", "ja4_r")
 def tlsglass_records(tool, path):
     """Session records by (client ip, client port, server ip, server port),
     each list in the order the sessions started."""
-    out = subprocess.run([tool, "-r", path], capture_output=True, text=True,
-                         timeout=600).stdout
+    out = tshark_cache.tlsglass(tool, path)[1]
     by_tuple = collections.defaultdict(list)
     for line in out.splitlines():
         try:
@@ -184,58 +186,23 @@ def compare_session(res, capture, oracle, records, t, theirs, index=0):
 
 # ------------------------------------------------------------------- tshark
 
-TSHARK_FIELDS = ["tcp.stream", "ip.src", "ipv6.src", "tcp.srcport", "ip.dst", "ipv6.dst",
-                 "tcp.dstport", "tls.handshake.type", "tls.handshake.random",
-                 "tls.handshake.ja3_full", "tls.handshake.ja3", "tls.handshake.ja3s_full",
-                 "tls.handshake.ja3s", "frame.protocols"]
-
-
-def last(field):
-    """tshark lists outer then inner values of a tunnelled packet."""
-    return field.split("|")[-1] if field else ""
-
-
 def tshark_streams(path, ports=()):
-    cmd = ["tshark", "-n", "-r", path, "-Y",
-           "tcp && (tls.handshake.type == 1 || tls.handshake.type == 2)",
-           "-T", "fields", "-E", "occurrence=a", "-E", "aggregator=|"]
+    """Per TCP stream with a hello: its id, 4-tuple, and tshark's JA3 of each
+    ClientHello and JA3S of each ServerHello that is not a HelloRetryRequest,
+    in order (tests/tshark_cache.py: one run shared with the other tests)."""
+    options = []
     for p in ports:
-        cmd += ["-d", "tcp.port==%d,tls" % p]
-    for f in TSHARK_FIELDS:
-        cmd += ["-e", f]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
-    streams = {}
-    for line in out.splitlines():
-        col = line.split("\t")
-        if len(col) < len(TSHARK_FIELDS) or not col[0]:
-            continue
-        s = streams.setdefault(col[0], {"id": int(col[0]), "tuple": None, "ch": [], "sh": []})
-        stream_hello(s, col)
-    return [s for s in streams.values() if s["tuple"]]
-
-
-def stream_hello(s, col):
-    layers = [p for p in col[13].split(":") if p in ("ip", "ipv6")]
-    v6 = bool(layers) and layers[-1] == "ipv6"
-    src = last(col[2]) if v6 else last(col[1])
-    dst = last(col[5]) if v6 else last(col[4])
-    sport, dport = int(last(col[3])), int(last(col[6]))
-    types = col[7].split("|")
-    randoms = col[8].split("|")
-    ja3f, ja3 = col[9].split("|"), col[10].split("|")
-    ja3sf, ja3s = col[11].split("|"), col[12].split("|")
-    n_ch = n_sh = 0
-    for i, ty in enumerate(types):
-        rnd = randoms[i] if i < len(randoms) else ""
-        if ty == "1" and n_ch < len(ja3) and ja3[n_ch]:
-            s["tuple"] = s["tuple"] or (src, sport, dst, dport)
-            s["ch"].append({"ja3": ja3[n_ch], "ja3_string": ja3f[n_ch]})
-            n_ch += 1
-        elif ty == "2" and n_sh < len(ja3s) and ja3s[n_sh]:
-            s["tuple"] = s["tuple"] or (dst, dport, src, sport)
-            if rnd != HRR_RANDOM:
-                s["sh"].append({"ja3s": ja3s[n_sh], "ja3s_string": ja3sf[n_sh]})
-            n_sh += 1
+        options += ["-d", "tcp.port==%d,tls" % p]
+    got, _ = tshark_cache.sessions(path, options)
+    streams = []
+    for s in got:
+        ch = [{"ja3": h["ja3"], "ja3_string": h["ja3_full"]}
+              for h in s["hellos"] if h["type"] == 1 and h["ja3"]]
+        sh = [{"ja3s": h["ja3s"], "ja3s_string": h["ja3s_full"]}
+              for h in s["hellos"] if h["type"] == 2 and h["ja3s"] and not h["hrr"]]
+        if ch or sh:
+            streams.append({"id": s["stream"], "tuple": s["tuple"], "ch": ch, "sh": sh})
+    return streams
 
 
 def compare_tshark(res, capture, path, records):

@@ -1,14 +1,17 @@
 #!/bin/bash
 # tests/live.sh [TLSGLASS] - live capture on real interfaces (docs/live.md).
 #
-# Two network namespaces, tglA (client, 10.88.0.1) and tglB (server,
-# 10.88.0.2), joined by the veth pair tglA0/tglB0; tlsglass captures with
-# -i inside tglB while OpenSSL and GnuTLS clients and servers talk across
-# the pair. Records are checked as they arrive (every wait is bounded),
-# then the signals, -Z, EPIPE and write errors. Needs root, `ip netns`,
-# openssl, gnutls-bin, jq and python3; without root or `ip netns` it says
-# "skipped" and passes. Every background process is killed and both
-# namespaces deleted on exit. Closes with "N passed, M failed".
+# Two network namespaces, tglA-PID (client, 10.88.0.1) and tglB-PID
+# (server, 10.88.0.2), joined by the veth pair tglA0/tglB0; tlsglass
+# captures with -i inside tglB-PID while OpenSSL and GnuTLS clients and
+# servers talk across the pair. Records are checked as they arrive (every
+# wait is bounded), and how soon after their last packet they are written,
+# in the default buffered mode and with --immediate; then the statistics
+# records (their per-error counts against the records' errors), the
+# signals, -Z, EPIPE and write errors. Needs root, `ip netns`, openssl,
+# gnutls-bin, jq and python3; without root or `ip netns` it says "skipped"
+# and passes. Every background process is killed and both namespaces
+# deleted on exit. Closes with "N passed, M failed".
 set -u
 cd "$(dirname "$0")/.."
 
@@ -25,7 +28,7 @@ done
 T=$(realpath "${1:-build/asan/tlsglass}")
 [ -x "$T" ] || { echo "no binary $T"; echo "0 passed, 1 failed"; exit 1; }
 
-NSA=tglA NSB=tglB IFA=tglA0 IFB=tglB0
+NSA=tglA-$$ NSB=tglB-$$ IFA=tglA0 IFB=tglB0 # per run: runs may overlap
 A=10.88.0.1 B=10.88.0.2
 SNI=live.tlsglass.test
 for ns in $NSA $NSB; do
@@ -142,6 +145,38 @@ wait_for() { # file jq-condition [seconds]: a record matching arrives
     return 1
 }
 count() { jq -c "select($2)" "$1" 2>/dev/null | wc -l; }
+# Milliseconds from a record's last packet (ts_end, the kernel's capture
+# time) to its write: the output file's modification time once the record
+# is the file's last line (records are written whole, so that time is the
+# write's). 99999 if the record does not come within 10 s, 99998 if more
+# was written after it before it was seen.
+latency_ms() { # file jq-condition [nth match, default 1]
+    local file=$1 cond=$2 nth=${3:-1} i line mtime
+    for i in $(seq 200); do
+        line=$(jq -c "select($cond)" "$file" 2>/dev/null | sed -n "${nth}p")
+        if [ -n "$line" ]; then
+            mtime=$(stat -c %.9Y "$file")
+            [ "$(tail -n1 "$file" | jq -c .)" = "$line" ] || { echo 99998; return; }
+            # (the modification time is the kernel's coarse clock: a few
+            # ms early at worst, so a negative difference counts as 0)
+            jq -r --argjson at "$mtime" '.ts_end | ((.[0:19] + "Z" | fromdate) +
+                (.[19:26] | tonumber)) | [($at - .) * 1000 | floor, 0] | max' <<<"$line"
+            return
+        fi
+        sleep 0.05
+    done
+    echo 99999
+}
+# The final stats record's `errors` equals the errors of the session
+# records, counted (one record per session: --emit=end).
+errors_agree() { # file
+    local from_records from_stats
+    from_records=$(jq -sc '[.[] | select(.type=="tls") | .errors[]] | group_by(.) |
+        map({key: .[0], value: length}) | from_entries' "$1")
+    from_stats=$(jq -c 'select(.type=="stats" and .final==true) | .errors' "$1" | tail -1)
+    echo "records $from_records, stats $from_stats"
+    [ -n "$from_stats" ] && [ "$(jq -S . <<<"$from_records")" = "$(jq -S . <<<"$from_stats")" ]
+}
 wait_port() { timeout 10 bash -c "until ip netns exec $NSB ss -ltn | grep -q ':$1 '; do sleep 0.1; done"; }
 
 start_servers() {
@@ -180,6 +215,8 @@ start_tg run1 -i $IFB -p -s 65535 -B 4096 --close-delay 1 tcp
 check "tlsglass -i $IFB -p -s -B with a filter starts" $?
 out=$tmp/run1.out
 
+grep -q 'listening on .*buffered mode' "$tmp/run1.err"
+check "buffered mode is the default" $?
 ossl 4433 -tls1_3
 wait_for "$out" '.type=="tls" and .version=="TLSv1.3" and .state=="established" and .update==null'
 check "TLS 1.3 (OpenSSL): a record as soon as the handshake completed" $?
@@ -263,9 +300,60 @@ check "SIGTERM: exit status 0 (got $RC)" $((RC != 0))
 [ "$(jq -c 'select(.type=="stats") | .final' "$out" | tail -1)" = true ]
 check "a final stats record at the end" $?
 
+[ "$(jq -c 'select(.type=="stats" and .final==true) | .errors' "$out" | tail -1)" = '{}' ]
+check "the final stats record: no session errors on a clean link" $?
+jq -e 'select(.type=="stats" and .final==true) | (.states | add) == .records and
+    (.caps | type) == "object" and .accounted_bytes >= 0 and .max_memory_bytes > 0' "$out" >/dev/null
+check "the final stats record: states add up to the records, caps and accounted memory" $?
+
+# ------------------------------------ per-error counts in stats records
+# A snaplen that keeps the ClientHello but cuts the server's flight of
+# TLS 1.2 (certificate, key exchange): sessions with truncated_capture.
+start_tg run5 -i $IFB -s 500 --emit=end --close-delay 1 --stats-interval 1
+check "tlsglass -s 500 --emit=end --stats-interval 1 starts" $?
+out=$tmp/run5.out
+for i in 1 2 3; do ossl 4433 -tls1_2; done
+ossl 4433 -tls1_3
+wait_for "$out" '.type=="stats" and .errors.truncated_capture>=3' 8
+check "a stats record counts the sessions ended with truncated_capture while running" $?
+stop_tg TERM
+check "-s 500: SIGTERM exit status 0 (got $RC)" $((RC != 0))
+agree=$(errors_agree "$out")
+check "final stats record: per-error counts equal the records' errors ($agree)" $?
+
+# ------------------------------- how soon records are written, per mode
+# A first connection warms tlsglass up (the system trust store and nDPI
+# are loaded at the first session: a few hundred ms under ASan); the
+# record of the second must then be written within a second of its last
+# packet. --close-delay 1 and waiting for the first update keep anything
+# else from being written meanwhile.
+for mode in buffered immediate; do
+    opt=
+    [ $mode = immediate ] && opt=--immediate
+    start_tg run7-$mode -i $IFB $opt --close-delay 1 tcp port 4433
+    check "tlsglass ${opt:-(no mode option)} starts, in $mode mode" $?
+    grep -q "listening on .*, $mode mode" "$tmp/run7-$mode.err"
+    check "... the log line says $mode mode" $?
+    out=$tmp/run7-$mode.out
+    ossl 4433 -tls1_3
+    wait_for "$out" '.type=="tls" and .update==true' 5
+    ossl 4433 -tls1_3 &
+    client=$!
+    ms=$(latency_ms "$out" '.type=="tls" and .update==null' 2)
+    wait $client
+    [ "$ms" -lt 1000 ]
+    check "$mode mode: a handshake record written $ms ms after its last packet" $?
+    stop_tg INT
+    check "$mode mode: SIGINT exit status 0 (got $RC)" $((RC != 0))
+done
+"$T" -r captures/tls12-openssl.pcap --immediate >/dev/null 2>"$tmp/imm.err"
+RC=$?
+[ "$RC" -eq 1 ] && grep -q 'live capture' "$tmp/imm.err"
+check "--immediate with -r: a usage error (got $RC)" $?
+
 # ------------------------------------------------- SIGHUP log rotation
 start_tg run3 -i $IFB --buffered --emit=end --close-delay 1 -w "$tmp/rot.ndjson"
-check "tlsglass --buffered -w FILE starts" $?
+check "tlsglass --buffered (the default, still accepted) -w FILE starts" $?
 ok=0
 for i in $(seq 8); do gtls --priority NORMAL:-VERS-ALL:+VERS-TLS1.2 && ok=$((ok + 1)); done
 wait_for "$tmp/rot.ndjson" 'true' 5

@@ -2,14 +2,14 @@
 # tests/soak.sh [TLSGLASS] - a long live capture under steady load (not run by
 # `make test`). Needs root, `ip netns`, openssl and jq.
 #
-# The namespaces of tests/live.sh (tglA 10.88.0.1 client, tglB 10.88.0.2
-# server, veth tglA0/tglB0); tlsglass captures with -i tglB0 while
+# The namespaces of tests/live.sh (tglA-PID 10.88.0.1 client, tglB-PID
+# 10.88.0.2 server, veth tglA0/tglB0); tlsglass captures with -i tglB0 while
 # `openssl s_time -new` clients make new handshakes as fast as one
 # single-threaded s_server answers them (a few hundred a second), TLS 1.3
 # and TLS 1.2 at once, for SOAK_SECONDS (default 600) in rounds of at most
 # SOAK_ROUND seconds. Load generators run at nice 19 (a monitoring host
 # gives the capture its CPU); SOAK_OPTS adds tlsglass options (e.g.
-# "--buffered" or "-B 65536").
+# "--immediate" or "-B 65536"; the capture is buffered by default).
 # Then tlsglass is stopped with SIGINT and the script checks that every
 # client connection has its record (one at the handshake, one update),
 # and reports the kernel's drop count, tlsglass's CPU time and the peak
@@ -22,7 +22,7 @@ cd "$(dirname "$0")/.."
 T=$(realpath "${1:-build/tlsglass}")
 SOAK_SECONDS=${SOAK_SECONDS:-600}
 SOAK_ROUND=${SOAK_ROUND:-30}
-NSA=tglA NSB=tglB IFA=tglA0 IFB=tglB0
+NSA=tglA-$$ NSB=tglB-$$ IFA=tglA0 IFB=tglB0 # per run: a test may run meanwhile
 A=10.88.0.1 B=10.88.0.2
 
 [ "$(id -u)" -eq 0 ] || { echo "skipped: not root"; exit 0; }
@@ -120,10 +120,11 @@ drops=$(jq -r '.drops_kernel + .drops_interface' <<<"$final")
 peak=$(jq -r '.peak_rss_bytes' <<<"$final")
 rss=$(jq -r '.rss_bytes' "$tmp/stats" | sort -n | sed -n '1p;$p' | tr '\n' ' ')
 echo "soak: ${elapsed} s, client connections: $conns (TLS 1.3 $n13, TLS 1.2 $n12)," \
-    "$((conns / (elapsed > 0 ? elapsed : 1)))/s; tlsglass options: ${SOAK_OPTS:-none}"
+    "$((conns / (elapsed > 0 ? elapsed : 1)))/s; tlsglass options: ${SOAK_OPTS:-none (buffered capture)}"
 echo "soak: records: $recs sessions ($est established at the handshake), $upd updates;" \
     "tlsglass exit $rc"
 echo "soak: pcap: $(jq -c '{pcap_received, drops_kernel, drops_interface, packets}' <<<"$final")"
+echo "soak: sessions by state $(jq -c .states <<<"$final"), by error $(jq -c .errors <<<"$final")"
 echo "soak: tlsglass CPU time ${cpu} s in ${elapsed} s; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "soak: peak RSS $((peak / 1024)) KiB; RSS sampled every 10 s: lowest, highest (bytes): $rss"
 grep -v 'listening on' "$tmp/tlsglass.err" | head -5

@@ -8,20 +8,19 @@ an index.tsv is read through it (every listed file); any other DIR gives
 every .pcap/.pcapng in it. Only TLS over TCP is compared: QUIC and DTLS
 sessions are left out on both sides.
 
-For every capture, tlsglass runs once (NDJSON) and tshark runs once (`-T
-pdml`, only the frames with a plaintext handshake message or alert over TCP,
-only the ip/ipv6/tcp/tls layers, `tcp.reassemble_out_of_order` on, plus any
-per-capture options from the known-differences file). PDML rather than
-`-T fields` because several checks need the tree: which extension a value
-sits in, which certificate an issuer belongs to, which record carried a
-message. Sessions are keyed as in tests/conformance.py: tshark's tcp.stream,
-the innermost IP layer, the client being the sender of the ClientHello (or,
-for a one-sided capture, the receiver of the ServerHello). A tlsglass record
-and a tshark stream are paired by their 4-tuple and their order within it.
+For every capture, tlsglass runs once (NDJSON) and tshark's view comes
+from tests/tshark_cache.py (one PDML run per capture, shared with
+conformance.py and fingerprints.py through $TG_TSHARK_CACHE), plus any
+per-capture tshark options from the known-differences file. Sessions are
+keyed as in tests/conformance.py: tshark's tcp.stream, the innermost IP
+layer, the client being the sender of the ClientHello (or, for a one-sided
+capture, the receiver of the ServerHello). A tlsglass record and a tshark
+stream are paired by their 4-tuple and their order within it.
 
 Every code point is compared as the name tlsglass must write for it: the
-tables below are made from the IANA TLS registries, independently of
-tlsglass's own tables, so a wrong name is a disagreement too.
+tables in tests/tshark_cache.py are made from the IANA TLS registries,
+independently of tlsglass's own tables, so a wrong name is a disagreement
+too.
 
 Certificates: the SHA-1 is computed here from the DER bytes tshark shows
 (tls.handshake.certificate); the serial is compared as a signed integer
@@ -52,113 +51,16 @@ Exit status 1 when a disagreement is not explained, 2 on a usage error.
 import collections
 import concurrent.futures
 import csv
-import hashlib
 import json
 import os
 import shutil
-import subprocess
 import sys
-import threading
-import xml.etree.ElementTree as ET
+
+import tshark_cache
+from tshark_cache import NOT_HANDSHAKE
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KNOWN_FILE = os.path.join(HERE, "tshark-known-differences.md")
-TSHARK_TIMEOUT = 300  # seconds for one capture
-
-# The random of a HelloRetryRequest (RFC 8446 section 4.1.3): SHA-256 of
-# "HelloRetryRequest".
-HRR_RANDOM = hashlib.sha256(b"HelloRetryRequest").hexdigest()
-
-# --- IANA names (TLS Parameters registry group) -----------------------------
-
-VERSIONS = {0x0002: "SSLv2", 0x0300: "SSLv3", 0x0301: "TLSv1.0", 0x0302: "TLSv1.1",
-            0x0303: "TLSv1.2", 0x0304: "TLSv1.3", 0xfeff: "DTLSv1.0",
-            0xfefd: "DTLSv1.2", 0xfefc: "DTLSv1.3"}
-
-# TLS Supported Groups.
-GROUPS = {
-    1: "sect163k1", 2: "sect163r1", 3: "sect163r2", 4: "sect193r1", 5: "sect193r2",
-    6: "sect233k1", 7: "sect233r1", 8: "sect239k1", 9: "sect283k1", 10: "sect283r1",
-    11: "sect409k1", 12: "sect409r1", 13: "sect571k1", 14: "sect571r1",
-    15: "secp160k1", 16: "secp160r1", 17: "secp160r2", 18: "secp192k1",
-    19: "secp192r1", 20: "secp224k1", 21: "secp224r1", 22: "secp256k1",
-    23: "secp256r1", 24: "secp384r1", 25: "secp521r1", 26: "brainpoolP256r1",
-    27: "brainpoolP384r1", 28: "brainpoolP512r1", 29: "x25519", 30: "x448",
-    31: "brainpoolP256r1tls13", 32: "brainpoolP384r1tls13",
-    33: "brainpoolP512r1tls13", 34: "GC256A", 35: "GC256B", 36: "GC256C",
-    37: "GC256D", 38: "GC512A", 39: "GC512B", 40: "GC512C", 41: "curveSM2",
-    256: "ffdhe2048", 257: "ffdhe3072", 258: "ffdhe4096", 259: "ffdhe6144",
-    260: "ffdhe8192", 512: "MLKEM512", 513: "MLKEM768", 514: "MLKEM1024",
-    4587: "SecP256r1MLKEM768", 4588: "X25519MLKEM768", 4589: "SecP384r1MLKEM1024",
-    25497: "X25519Kyber768Draft00", 25498: "SecP256r1Kyber768Draft00",
-    65281: "arbitrary_explicit_prime_curves", 65282: "arbitrary_explicit_char2_curves",
-}
-
-# TLS SignatureScheme.
-SIGNATURE_SCHEMES = {
-    0x0201: "rsa_pkcs1_sha1", 0x0203: "ecdsa_sha1",
-    0x0401: "rsa_pkcs1_sha256", 0x0501: "rsa_pkcs1_sha384", 0x0601: "rsa_pkcs1_sha512",
-    0x0403: "ecdsa_secp256r1_sha256", 0x0503: "ecdsa_secp384r1_sha384",
-    0x0603: "ecdsa_secp521r1_sha512",
-    0x0420: "rsa_pkcs1_sha256_legacy", 0x0520: "rsa_pkcs1_sha384_legacy",
-    0x0620: "rsa_pkcs1_sha512_legacy",
-    0x0704: "eccsi_sha256", 0x0705: "iso_ibs1", 0x0706: "iso_ibs2",
-    0x0707: "iso_chinese_ibs", 0x0708: "sm2sig_sm3",
-    0x0709: "gostr34102012_256a", 0x070a: "gostr34102012_256b",
-    0x070b: "gostr34102012_256c", 0x070c: "gostr34102012_256d",
-    0x070d: "gostr34102012_512a", 0x070e: "gostr34102012_512b",
-    0x070f: "gostr34102012_512c",
-    0x0804: "rsa_pss_rsae_sha256", 0x0805: "rsa_pss_rsae_sha384",
-    0x0806: "rsa_pss_rsae_sha512", 0x0807: "ed25519", 0x0808: "ed448",
-    0x0809: "rsa_pss_pss_sha256", 0x080a: "rsa_pss_pss_sha384",
-    0x080b: "rsa_pss_pss_sha512",
-    0x081a: "ecdsa_brainpoolP256r1tls13_sha256",
-    0x081b: "ecdsa_brainpoolP384r1tls13_sha384",
-    0x081c: "ecdsa_brainpoolP512r1tls13_sha512",
-    0x0840: "gostr34102012_256", 0x0841: "gostr34102012_512",
-    0x0904: "mldsa44", 0x0905: "mldsa65", 0x0906: "mldsa87",
-}
-# TLS 1.2 HashAlgorithm x SignatureAlgorithm pairs (RFC 5246 section 7.4.1.4.1)
-# that the SignatureScheme registry leaves out are named "<sig>_<hash>", as
-# docs/record.md says.
-for _h, _hn in ((1, "md5"), (2, "sha1"), (3, "sha224"), (4, "sha256"), (5, "sha384"),
-                (6, "sha512")):
-    for _s, _sn in ((1, "rsa_pkcs1"), (2, "dsa"), (3, "ecdsa")):
-        SIGNATURE_SCHEMES.setdefault(_h << 8 | _s, "%s_%s" % (_sn, _hn))
-
-# TLS Alerts (the _RESERVED suffixes of the registry left off).
-ALERTS = {
-    0: "close_notify", 10: "unexpected_message", 20: "bad_record_mac",
-    21: "decryption_failed", 22: "record_overflow", 30: "decompression_failure",
-    40: "handshake_failure", 41: "no_certificate", 42: "bad_certificate",
-    43: "unsupported_certificate", 44: "certificate_revoked",
-    45: "certificate_expired", 46: "certificate_unknown", 47: "illegal_parameter",
-    48: "unknown_ca", 49: "access_denied", 50: "decode_error", 51: "decrypt_error",
-    52: "too_many_cids_requested", 60: "export_restriction",
-    70: "protocol_version", 71: "insufficient_security", 80: "internal_error",
-    86: "inappropriate_fallback", 90: "user_canceled", 100: "no_renegotiation",
-    109: "missing_extension", 110: "unsupported_extension",
-    111: "certificate_unobtainable", 112: "unrecognized_name",
-    113: "bad_certificate_status_response", 114: "bad_certificate_hash_value",
-    115: "unknown_psk_identity", 116: "certificate_required", 117: "general_error",
-    120: "no_application_protocol", 121: "ech_required",
-}
-ALERT_LEVELS = {1: "warning", 2: "fatal"}
-
-# TLS HandshakeType (67: NPN's next_protocol, outside the registry).
-HANDSHAKE_TYPES = {
-    0: "hello_request", 1: "client_hello", 2: "server_hello",
-    3: "hello_verify_request", 4: "new_session_ticket", 5: "end_of_early_data",
-    6: "hello_retry_request", 8: "encrypted_extensions",
-    9: "request_connection_id", 10: "new_connection_id", 11: "certificate",
-    12: "server_key_exchange", 13: "certificate_request", 14: "server_hello_done",
-    15: "certificate_verify", 16: "client_key_exchange",
-    17: "client_certificate_request", 20: "finished", 21: "certificate_url",
-    22: "certificate_status", 23: "supplemental_data", 24: "key_update",
-    25: "compressed_certificate", 26: "ekt_key", 67: "next_protocol",
-    254: "message_hash",
-}
-NOT_HANDSHAKE = ("change_cipher_spec", "alert", "encrypted_handshake")
 
 # Distinguished name attribute types: OID -> names tlsglass may write
 # (RFC 4514 section 3 and OpenSSL's short names), compared without case.
@@ -179,12 +81,6 @@ DN_TYPES = {
     "2.5.29.17": ("subjectaltname",),  # not an attribute type; seen in the wild
 }
 
-# SSLv2 message types (draft-hickman-netscape-ssl-00): the two hellos have
-# TLS names, the rest keep an sslv2_ prefix.
-SSLV2_TYPES = {0: "sslv2_error", 1: "client_hello", 2: "sslv2_client_master_key",
-               3: "sslv2_client_finished", 4: "server_hello", 5: "sslv2_server_verify",
-               6: "sslv2_server_finished", 7: "sslv2_request_certificate",
-               8: "sslv2_client_certificate"}
 
 # The fields, in the order of the summary.
 FIELDS = [
@@ -198,314 +94,11 @@ FIELDS = [
 ]
 
 
-def name_of(table, code):
-    return table.get(code, "0x%04x" % code)
-
-
-def printable(raw):
-    """Wire text as tlsglass shows it: bytes outside printable ASCII as '?'."""
-    return "".join(chr(b) if 0x20 <= b < 0x7f else "?" for b in raw)
-
-
-# --- PDML helpers -----------------------------------------------------------
-
-def kids(elem, name):
-    return [e for e in elem if e.tag == "field" and e.get("name") == name]
-
-
-def kid(elem, name):
-    for e in elem:
-        if e.tag == "field" and e.get("name") == name:
-            return e
-    return None
-
-
-def first(elem, name):
-    """The shallowest descendant field called name (breadth first)."""
-    level = list(elem)
-    while level:
-        for e in level:
-            if e.tag == "field" and e.get("name") == name:
-                return e
-        level = [c for e in level for c in e]
-    return None
-
-
-def every(elem, name):
-    return [e for e in elem.iter("field") if e.get("name") == name]
-
-
-def num(e):
-    s = e.get("show", "")
-    return int(s, 16) if s.startswith("0x") else int(s)
-
-
-def hexval(e):
-    return (e.get("value") or "").lower() if e is not None else None
-
-
-def extensions(hs):
-    """[(type, element)] of a hello's extensions, in order."""
-    out = []
-    for e in hs:
-        if e.tag == "field" and e.get("name") == "":
-            t = kid(e, "tls.handshake.extension.type")
-            if t is not None:
-                out.append((num(t), e))
-    return out
-
-
-def parse_ch(hs, record_version, sslv2):
-    ch = {"record_version": record_version, "sslv2": sslv2}
-    v = kid(hs, "tls.handshake.version")
-    ch["version"] = name_of(VERSIONS, num(v)) if v is not None else None
-    r = kid(hs, "tls.handshake.random")
-    ch["random"] = hexval(r)
-    sid = kid(hs, "tls.handshake.session_id")
-    ch["session_id"] = hexval(sid) if sid is not None else ""
-    cs = every(hs, "tls.handshake.cipherspec" if sslv2 else "tls.handshake.ciphersuite")
-    ch["cipher_suites"] = [int(hexval(c), 16) for c in cs]
-    ch["compression"] = None if sslv2 else [num(c) for c in every(hs, "tls.handshake.comp_method")]
-    exts = extensions(hs)
-    has_block = kid(hs, "tls.handshake.extensions_length") is not None
-    ch["extensions"] = [t for t, _ in exts] if has_block else None
-    for key in ("sni", "supported_versions", "supported_groups", "key_share_groups",
-                "signature_algorithms", "alpn"):
-        ch[key] = None
-    for t, e in exts:
-        if t == 0 and ch["sni"] is None:
-            types = every(e, "tls.handshake.extensions_server_name_type")
-            names = every(e, "tls.handshake.extensions_server_name")
-            for ty, nm in zip(types, names):
-                if num(ty) == 0:
-                    ch["sni"] = printable(bytes.fromhex(hexval(nm)))
-                    break
-        elif t == 43:
-            ch["supported_versions"] = [name_of(VERSIONS, num(x)) for x in
-                                        every(e, "tls.handshake.extensions.supported_version")]
-        elif t == 10:
-            ch["supported_groups"] = [name_of(GROUPS, num(x)) for x in
-                                      every(e, "tls.handshake.extensions_supported_group")]
-        elif t in (51, 40):  # 40: key_share up to TLS 1.3 draft 22
-            ch["key_share_groups"] = [name_of(GROUPS, num(x)) for x in
-                                      every(e, "tls.handshake.extensions_key_share_group")]
-        elif t == 13:
-            ch["signature_algorithms"] = [name_of(SIGNATURE_SCHEMES, num(x)) for x in
-                                          every(e, "tls.handshake.sig_hash_alg")]
-        elif t == 16:
-            ch["alpn"] = [printable(bytes.fromhex(hexval(x))) for x in
-                          every(e, "tls.handshake.extensions_alpn_str")] or None
-    return ch
-
-
-def parse_sh(hs):
-    sh = {}
-    v = kid(hs, "tls.handshake.version")
-    sh["version"] = name_of(VERSIONS, num(v)) if v is not None else None
-    sh["random"] = hexval(kid(hs, "tls.handshake.random"))
-    sid = kid(hs, "tls.handshake.session_id")
-    sh["session_id"] = hexval(sid) if sid is not None else ""
-    c = kid(hs, "tls.handshake.ciphersuite")
-    sh["cipher"] = num(c) if c is not None else None
-    cm = kid(hs, "tls.handshake.comp_method")
-    sh["compression"] = num(cm) if cm is not None else None
-    exts = extensions(hs)
-    sh["extensions"] = [t for t, _ in exts]
-    sh["selected_version"] = sh["key_share"] = sh["alpn"] = None
-    for t, e in exts:
-        if t == 43:
-            x = first(e, "tls.handshake.extensions.supported_version")
-            if x is not None:
-                sh["selected_version"] = name_of(VERSIONS, num(x))
-        elif t in (51, 40):
-            x = first(e, "tls.handshake.extensions_key_share_group")
-            if x is None:
-                x = first(e, "tls.handshake.extensions_key_share_selected_group")
-            if x is not None:
-                sh["key_share"] = name_of(GROUPS, num(x))
-        elif t == 16:
-            x = first(e, "tls.handshake.extensions_alpn_str")
-            if x is not None:
-                sh["alpn"] = printable(bytes.fromhex(hexval(x)))
-    sh["hrr"] = sh["random"] == HRR_RANDOM
-    return sh
-
-
-STRING_CODECS = {"x509sat.uTF8String": "utf-8", "x509sat.bMPString": "utf-16-be",
-                 "x509sat.universalString": "utf-32-be"}
-
-
-def parse_name(name_elem):
-    """[[(oid, text or None, der hex)]] in DER order, from x509af.subject/issuer."""
-    rdns = []
-    if name_elem is None:
-        return None
-    for rdn in every(name_elem, "x509if.RDNSequence_item"):
-        avas = []
-        for ava in kids(rdn, "x509if.RelativeDistinguishedName_item_element"):
-            oid = kid(ava, "x509if.oid")
-            rest = [e for e in ava if e.tag == "field" and e is not oid]
-            text, der = None, None
-            if rest:
-                der = hexval(rest[0])
-                # the innermost field under the value, tshark's notes aside
-                leaf = [e for e in rest[0].iter("field")
-                        if not e.get("name", "").startswith("_ws")][-1]
-                raw = bytes.fromhex(hexval(leaf) or "")
-                text = raw.decode(STRING_CODECS.get(leaf.get("name"), "latin-1"), "replace")
-            avas.append((oid.get("show") if oid is not None else "?", text, der))
-        rdns.append(avas)
-    return rdns
-
-
-def parse_certificates(hs):
-    certs = []
-    for c in every(hs, "tls.handshake.certificate"):
-        der = bytes.fromhex(hexval(c))
-        cert = {"sha1": hashlib.sha1(der).hexdigest(), "serial": None,
-                "subject": parse_name(first(c, "x509af.subject")),
-                "issuer": parse_name(first(c, "x509af.issuer"))}
-        s = first(c, "x509af.serialNumber")
-        if s is not None and hexval(s):
-            cert["serial"] = int.from_bytes(bytes.fromhex(hexval(s)), "big", signed=True)
-        certs.append(cert)
-    return certs
-
-
-def record_events(rec, src, dst, out):
-    """Appends the plaintext handshake messages and alerts of one tls.record."""
-    rv = kid(rec, "tls.record.version")
-    rversion = name_of(VERSIONS, num(rv)) if rv is not None else None
-    sslv2 = rec.get("showname", "").startswith("SSLv2")
-    if sslv2:
-        t = kid(rec, "tls.handshake.type")
-        if t is not None:
-            ev = {"src": src, "dst": dst, "kind": "hs", "type": num(t), "sslv2": True}
-            if num(t) == 1:
-                ev["ch"] = parse_ch(rec, "SSLv2", True)
-            out.append(ev)
-        return
-    for hs in kids(rec, "tls.handshake"):
-        t = kid(hs, "tls.handshake.type")
-        if t is None:
-            continue  # encrypted
-        ev = {"src": src, "dst": dst, "kind": "hs", "type": num(t), "sslv2": False}
-        if ev["type"] == 1:
-            ev["ch"] = parse_ch(hs, rversion, False)
-        elif ev["type"] == 2:
-            ev["sh"] = parse_sh(hs)
-        elif ev["type"] == 11:
-            ev["certs"] = parse_certificates(hs)
-        out.append(ev)
-    for al in kids(rec, "tls.alert_message"):
-        lv, de = kid(al, "tls.alert_message.level"), kid(al, "tls.alert_message.desc")
-        if lv is not None and de is not None:
-            out.append({"src": src, "dst": dst, "kind": "alert",
-                        "level": name_of(ALERT_LEVELS, num(lv)),
-                        "desc": name_of(ALERTS, num(de))})
-
-
-def packet_events(pkt, streams):
-    ip = None
-    tcp = None
-    for proto in pkt:
-        if proto.tag != "proto":
-            continue
-        n = proto.get("name")
-        if n in ("ip", "ipv6"):
-            s, d = first(proto, n + ".src"), first(proto, n + ".dst")
-            if s is not None and d is not None:
-                ip = (s.get("show"), d.get("show"))
-        elif n == "tcp" and ip is not None:
-            st = first(proto, "tcp.stream")
-            sp, dp = first(proto, "tcp.srcport"), first(proto, "tcp.dstport")
-            if st is not None and sp is not None and dp is not None:
-                tcp = (int(st.get("show")), (ip[0], num(sp)), (ip[1], num(dp)))
-        elif n == "tls" and tcp is not None:
-            events = streams.setdefault(tcp[0], [])
-            for rec in kids(proto, "tls.record"):
-                record_events(rec, tcp[1], tcp[2], events)
-
-
-def tshark_sessions(path, extra):
-    """{stream: session summary} as tshark sees the capture."""
-    cmd = ["tshark", "-n", "-r", path, "-o", "tcp.reassemble_out_of_order:TRUE"]
-    cmd += extra + ["-Y", "tcp && (tls.handshake.type || tls.alert_message.level)",
-                    "-T", "pdml", "-J", "ip ipv6 tcp tls"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-    watchdog = threading.Timer(TSHARK_TIMEOUT, proc.kill)
-    watchdog.start()
-    streams = {}
-    try:
-        for _, elem in ET.iterparse(proc.stdout, events=("end",)):
-            if elem.tag == "packet":
-                packet_events(elem, streams)
-                elem.clear()
-    except ET.ParseError as e:
-        streams.setdefault("error", "tshark PDML: %s" % e)
-    proc.stdout.close()
-    proc.wait()
-    watchdog.cancel()
-    error = streams.pop("error", None)
-    if proc.returncode < 0:
-        error = "tshark killed after %d s" % TSHARK_TIMEOUT
-    sessions = []
-    for stream in sorted(streams):
-        s = summarize_tshark(streams[stream])
-        if s:
-            s["stream"] = stream
-            sessions.append(s)
-    return sessions, error
-
-
-def summarize_tshark(events):
-    tup = None
-    for ev in events:
-        if ev["kind"] == "hs" and ev["type"] == 1:
-            tup = ev["src"] + ev["dst"]
-            break
-        if ev["kind"] == "hs" and ev["type"] == 2 and not ev["sslv2"]:
-            tup = ev["dst"] + ev["src"]
-            break
-    if tup is None:
-        return None
-    client = tup[:2]
-    s = {"tuple": tup, "ch": None, "ch2": None, "sh": None, "hrr": False,
-         "certs": {}, "alerts": [], "messages": {"client": [], "server": []}}
-    for ev in events:
-        side = "client" if ev["src"] == client else "server"
-        if ev["kind"] == "alert":
-            s["alerts"].append("%s:%s:%s" % (side, ev["level"], ev["desc"]))
-            continue
-        name = name_of(HANDSHAKE_TYPES, ev["type"])
-        if ev.get("sh") and ev["sh"]["hrr"]:
-            name = "hello_retry_request"
-        if ev["sslv2"]:
-            name = SSLV2_TYPES.get(ev["type"], "sslv2_%d" % ev["type"])
-        s["messages"][side].append(name)
-        if "ch" in ev:
-            if s["ch"] is None:
-                s["ch"] = ev["ch"]
-            elif s["hrr"] and s["ch2"] is None:
-                s["ch2"] = ev["ch"]
-        elif "sh" in ev:
-            if ev["sh"]["hrr"]:
-                s["hrr"] = True
-            elif s["sh"] is None:
-                s["sh"] = ev["sh"]
-        elif "certs" in ev and side not in s["certs"]:
-            s["certs"][side] = ev["certs"]
-        if ev["type"] == 6:
-            s["hrr"] = True
-    return s
-
-
 # --- tlsglass side ----------------------------------------------------------
 
 def tlsglass_sessions(tool, path):
-    run = subprocess.run([tool, "-r", path], capture_output=True, text=True, timeout=600)
     recs = []
-    for line in run.stdout.splitlines():
+    for line in tshark_cache.tlsglass(tool, path)[1].splitlines():
         try:
             r = json.loads(line)
         except ValueError:
@@ -703,7 +296,7 @@ def session_checks(r, s):
 def compare_capture(tool, path, rel, extra):
     """(rel, [(field, qualifier, tuple label, ours, theirs, agreed)], note)."""
     ours = tlsglass_sessions(tool, path)
-    theirs, error = tshark_sessions(path, extra)
+    theirs, error = tshark_cache.sessions(path, extra)
     by_tuple = collections.defaultdict(lambda: [[], []])
     for r in sorted(ours, key=lambda r: r.get("ts", "")):
         t = (r["client_ip"], r["client_port"], r["server_ip"], r["server_port"])

@@ -16,7 +16,9 @@
  * Also: GREASE everywhere, no ALPN, 0 ciphers, 0 extensions, > 99 ciphers,
  * a signature_algorithms extension that is malformed, SSLv2 hellos, every
  * capacity below the one needed, more extensions than the dissector keeps,
- * and every strict prefix of a hello.
+ * lists just below and above the length fingerprint.c sorts as numbers (it
+ * sorts longer ones in the string), checked against qsort, and every strict
+ * prefix of a hello.
  */
 #include "../../analyzer/fingerprint.h"
 
@@ -561,6 +563,94 @@ static void test_too_many_extensions(void)
     free(copy);
 }
 
+/* ------------------------------------------------------- sorting, checked */
+
+static int cmp_u16(const void *a, const void *b)
+{
+    return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* "xxxx,yyyy,..." of v[0..n) sorted, the way JA4 lists them. */
+static void sorted_hex(const uint16_t *v, size_t n, char *out, size_t cap)
+{
+    uint16_t *s = malloc(n ? n * sizeof *s : 1);
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_u16);
+    size_t off = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < n && off < cap; i++)
+        off += (size_t)snprintf(out + off, cap - off, i ? ",%04x" : "%04x", s[i]);
+    free(s);
+}
+
+/* Field k (0-based) of "a_b_c", '_' separated, into out. */
+static void ja4_r_field(const char *ja4_r, int k, char *out, size_t cap)
+{
+    const char *p = ja4_r;
+    for (int i = 0; i < k && p; i++) {
+        p = strchr(p, '_');
+        p = p ? p + 1 : NULL;
+    }
+    size_t len = p ? strcspn(p, "_") : 0;
+    if (len >= cap)
+        len = cap - 1;
+    memcpy(out, p ? p : "", len);
+    out[len] = '\0';
+}
+
+/* n_suites pseudo-random suites (repeats and GREASE among them) and
+ * n_types distinct opaque extension types in pseudo-random order. */
+static void check_sorted_lists(size_t n_suites, size_t n_types)
+{
+    uint16_t suites[200], kept[200], types[160];
+    size_t n_kept = 0;
+    uint32_t x = (uint32_t)(n_suites * 131 + n_types);
+    for (size_t i = 0; i < n_suites; i++) {
+        x = x * 1103515245u + 12345u;
+        suites[i] = (uint16_t)(i % 17 == 5 ? 0x5a5a : 0xc000 + (x >> 16) % 61);
+        if (suites[i] != 0x5a5a)
+            kept[n_kept++] = suites[i];
+    }
+    for (size_t i = 0; i < n_types; i++)
+        types[i] = (uint16_t)(0x2000 + (i * 37) % 257); /* distinct: 37 and 257 coprime */
+    struct buf b;
+    struct tg_client_hello ch;
+    uint8_t *copy;
+    struct prints p;
+    hello_start(&b, 0x0303, suites, n_suites);
+    size_t block = open_len(&b, 2);
+    for (size_t i = 0; i < n_types; i++)
+        ext_raw(&b, types[i], NULL, 0);
+    close_len(&b, block, 2);
+    CHECK(parse(&b, &ch, &copy) == TG_OK);
+    fingerprint(&ch, 't', &p);
+    CHECK(p.ja3_st == TG_OK && p.ja4_st == TG_OK);
+    char want[2048], got[2048];
+    sorted_hex(kept, n_kept, want, sizeof want);
+    ja4_r_field(p.ja4_r, 1, got, sizeof got);
+    CHECK_STR(got, want);
+    sorted_hex(types, n_types, want, sizeof want);
+    ja4_r_field(p.ja4_r, 2, got, sizeof got);
+    CHECK_STR(got, want);
+    /* JA3 keeps wire order: its suites field is the kept values as sent. */
+    size_t off = (size_t)snprintf(want, sizeof want, "771,");
+    for (size_t i = 0; i < n_kept; i++)
+        off += (size_t)snprintf(want + off, sizeof want - off, i ? "-%u" : "%u", kept[i]);
+    CHECK(strncmp(p.ja3, want, off) == 0 && p.ja3[off] == ',');
+    CHECK(tg_ja3_size(&ch) == strlen(p.ja3) + 1);
+    CHECK(tg_ja4_r_size(&ch) == strlen(p.ja4_r) + 1);
+    free(copy);
+}
+
+static void test_sorted_lengths(void)
+{
+    puts("JA4 lists of 1 to 200 items sort as qsort does; JA3 keeps wire order");
+    static const size_t suites[] = {1, 2, 33, 127, 128, 129, 135, 136, 137, 200};
+    static const size_t types[] = {1, 2, 63, 64, 65, 127, 128, 129, 130, 160};
+    for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+        check_sorted_lists(suites[i], types[i]);
+}
+
 /* ------------------------------------------------------------- SSLv2 */
 
 static void test_sslv2(void)
@@ -695,6 +785,7 @@ int main(void)
     test_many_ciphers();
     test_capacities();
     test_too_many_extensions();
+    test_sorted_lengths();
     test_sslv2();
     test_ja3s();
     test_prefixes();

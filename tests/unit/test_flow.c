@@ -7,6 +7,12 @@
  * (mid-stream pickup), a segment lost. Each run must yield the sessions and
  * the handshake events that the unaltered replay yields, and the counters
  * that tell what was altered.
+ *
+ * Then the caps (docs/limits.md), on made-up flows: the flow cap and the
+ * memory cap end flows closing first, then the idle longest, each with its
+ * record and "evicted"; the memory account matches the flows' own; a
+ * reassembly cap hit or a snaplen cut before the session began still shows
+ * in its errors; a hello over its extension cap has too_many_extensions.
  */
 #include "../../analyzer/flow.h"
 #include "../../analyzer/session.h"
@@ -168,6 +174,258 @@ static void replay(struct tg_flows *t, const struct alter *a, int64_t time_shift
     }
 }
 
+/* ------------------------------------------------------------------ caps */
+
+/* Flows ended, in order: client port, why, errors. */
+struct ended {
+    uint16_t port;
+    enum tg_flow_end why;
+    uint64_t errors;
+};
+static struct ended ends[64];
+static int n_ends;
+
+static void on_end_caps(void *ctx, struct tg_flow *f, enum tg_flow_end why)
+{
+    (void)ctx;
+    if (n_ends < 64)
+        ends[n_ends++] = (struct ended){f->port[0], why, f->sess ? f->sess->errors : 0};
+}
+
+static const uint8_t client_addr[16] = {10, 0, 0, 1};
+static const uint8_t server_addr[16] = {10, 0, 0, 2};
+
+/* A TCP packet of client port `port` (to 443), client to server when c2s. */
+static void send_tcp(struct tg_flows *t, uint16_t port, bool c2s, uint8_t flags, uint32_t seq,
+                     const uint8_t *payload, size_t len, int64_t ts)
+{
+    struct tg_packet p;
+    memset(&p, 0, sizeof p);
+    p.ip_version = 4;
+    p.flags = flags;
+    memcpy(p.src, c2s ? client_addr : server_addr, 16);
+    memcpy(p.dst, c2s ? server_addr : client_addr, 16);
+    p.sport = c2s ? port : 443;
+    p.dport = c2s ? 443 : port;
+    p.seq = seq;
+    p.payload.p = payload;
+    p.payload.len = len;
+    tg_flows_packet(t, &p, ts);
+}
+
+static size_t put16(uint8_t *b, size_t o, size_t v)
+{
+    b[o] = (uint8_t)(v >> 8);
+    b[o + 1] = (uint8_t)v;
+    return o + 2;
+}
+
+/* A ClientHello record with n_ext empty extensions (types 0x1000 on), malloc'd. */
+static uint8_t *client_hello(size_t n_ext, size_t *len)
+{
+    size_t body = 2 + 32 + 1 + 4 + 2 + 2 + 4 * n_ext;
+    *len = 5 + 4 + body;
+    uint8_t *b = calloc(1, *len);
+    b[0] = 22; /* a handshake record, version 3.1 */
+    b[1] = 3;
+    b[2] = 1;
+    size_t o = put16(b, 3, *len - 5);
+    b[o] = 1; /* ClientHello, a 24-bit length below 2^16 */
+    o = put16(b, o + 2, body);
+    o = put16(b, o, 0x0303);
+    o += 32 + 1; /* random, empty session_id */
+    o = put16(b, o, 2);
+    o = put16(b, o, 0x1301);
+    o = put16(b, o, 0x0100); /* compression_methods: null */
+    o = put16(b, o, 4 * n_ext);
+    for (size_t i = 0; i < n_ext; i++) {
+        o = put16(b, o, 0x1000 + i);
+        o = put16(b, o, 0);
+    }
+    return b;
+}
+
+/* SYN and a ClientHello from client port `port` at time ts: a TLS flow. */
+static void open_tls(struct tg_flows *t, uint16_t port, int64_t ts)
+{
+    size_t len;
+    uint8_t *ch = client_hello(0, &len);
+    send_tcp(t, port, true, TG_TCP_SYN, 1000, NULL, 0, ts);
+    send_tcp(t, port, true, TG_TCP_ACK, 1001, ch, len, ts + 1);
+    free(ch);
+}
+
+/* The table's account equals the sum of its flows' and the bucket array. */
+static bool account_ok(const struct tg_flows *t)
+{
+    size_t sum = t->n_buckets * sizeof *t->buckets;
+    const struct tg_flow_list *lists[2] = {&t->open, &t->closing};
+    for (int i = 0; i < 2; i++)
+        for (const struct tg_flow *f = lists[i]->head; f; f = f->next) {
+            if (f->mem < sizeof *f)
+                return false;
+            sum += f->mem;
+        }
+    return sum == t->mem;
+}
+
+static void caps_init(struct tg_flows *t, size_t max_flows)
+{
+    n_ends = 0;
+    if (tg_flows_init(t, max_flows, on_end_caps, NULL) != TG_OK)
+        abort();
+}
+
+/* Two flows tracked at most: the idle longest goes, with its record. */
+static void test_flow_cap(void)
+{
+    struct tg_flows t;
+    caps_init(&t, 2);
+    open_tls(&t, 1001, 10);
+    open_tls(&t, 1002, 20);
+    send_tcp(&t, 1001, true, TG_TCP_ACK, 1001, NULL, 0, 30); /* no payload: still activity */
+    CHECK(account_ok(&t), "account after 2 flows");
+    open_tls(&t, 1003, 40);
+    CHECK(n_ends == 1 && ends[0].port == 1002, "flow cap: %d ended, first port %u", n_ends,
+          n_ends ? ends[0].port : 0);
+    CHECK(n_ends == 1 && ends[0].why == TG_END_EVICTED, "flow cap: why %d",
+          n_ends ? (int)ends[0].why : -1);
+    CHECK(n_ends == 1 && (ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "no evicted error");
+    CHECK(t.stats.evicted_flow_cap == 1 && t.stats.evicted_memory == 0, "counters %llu %llu",
+          (unsigned long long)t.stats.evicted_flow_cap, (unsigned long long)t.stats.evicted_memory);
+    CHECK(t.count == 2 && account_ok(&t), "count %zu", t.count);
+    tg_flows_free(&t);
+    CHECK(n_ends == 3 && ends[1].why == TG_END_INPUT && ends[2].why == TG_END_INPUT,
+          "end of input: %d", n_ends);
+    CHECK(!(ends[1].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "evicted at end of input");
+    CHECK(t.mem == 0, "mem %zu after free", t.mem);
+}
+
+/* A closing flow goes before an open one idle longer, and is not "evicted". */
+static void test_closing_first(void)
+{
+    struct tg_flows t;
+    caps_init(&t, 2);
+    open_tls(&t, 2001, 10); /* open, idle longest */
+    open_tls(&t, 2002, 20);
+    send_tcp(&t, 2002, true, TG_TCP_RST, 9999, NULL, 0, 30);
+    open_tls(&t, 2003, 40);
+    CHECK(n_ends == 1 && ends[0].port == 2002 && ends[0].why == TG_END_CLOSED,
+          "closing first: %d ended, port %u", n_ends, n_ends ? ends[0].port : 0);
+    CHECK(n_ends == 1 && !(ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "closed one evicted");
+    CHECK(t.stats.closed_early == 1 && t.stats.evicted_flow_cap == 0, "closed_early %llu",
+          (unsigned long long)t.stats.closed_early);
+    tg_flows_free(&t);
+}
+
+/* Flows holding out-of-order data under a memory cap: the cap holds after
+ * every packet, the idle longest go first, each with its record. */
+static void test_memory_cap(void)
+{
+    struct tg_flows t;
+    caps_init(&t, 0);
+    uint8_t *junk = calloc(1, 8000);
+    t.max_memory = t.mem + 5 * (sizeof(struct tg_flow) + sizeof(struct tg_session) + 30000);
+    bool held = true, exact = true;
+    for (uint16_t port = 3000; port < 3020; port++) {
+        open_tls(&t, port, port * 10);
+        for (uint32_t k = 0; k < 3; k++) /* past a hole after the hello */
+            send_tcp(&t, port, true, TG_TCP_ACK, 5000 + k * 8000, junk, 8000, port * 10 + 2);
+        held &= t.mem + t.other_mem <= t.max_memory;
+        exact &= account_ok(&t);
+    }
+    CHECK(held, "the memory cap did not hold");
+    CHECK(exact, "the account went wrong");
+    CHECK(t.stats.evicted_memory > 0 && n_ends > 0, "nothing evicted: %d", n_ends);
+    bool lru = true, marked = true;
+    for (int i = 0; i < n_ends; i++) {
+        lru &= ends[i].port == 3000 + i;
+        marked &= ends[i].why == TG_END_EVICTED && (ends[i].errors & TG_ERR_BIT(TG_ERR_EVICTED));
+    }
+    CHECK(lru, "not in order of last activity");
+    CHECK(marked, "an evicted session without \"evicted\"");
+    CHECK(t.mem_peak >= t.mem && t.mem_peak <= t.max_memory + 30000 + sizeof(struct tg_session) +
+                                                   sizeof(struct tg_flow),
+          "peak %zu", t.mem_peak);
+    tg_flows_free(&t);
+    CHECK(t.lim.total_bytes == 0, "buffered bytes left");
+    free(junk);
+}
+
+/* The global out-of-order cap refuses a segment before the hello is seen:
+ * the session that begins afterwards still gets reassembly_limit. A
+ * snaplen cut of the hello's own packet gives truncated_capture. */
+static void test_lost_before_session(void)
+{
+    struct tg_flows t;
+    caps_init(&t, 0);
+    t.lim.max_total_bytes = 100;
+    uint8_t junk[200] = {0};
+    send_tcp(&t, 4001, true, TG_TCP_SYN, 1000, NULL, 0, 10);
+    send_tcp(&t, 4001, true, TG_TCP_ACK, 5000, junk, sizeof junk, 11);
+    CHECK(t.lim.total_cap_hits == 1, "total cap hits %llu",
+          (unsigned long long)t.lim.total_cap_hits);
+    size_t len;
+    uint8_t *ch = client_hello(0, &len);
+    send_tcp(&t, 4001, true, TG_TCP_ACK, 1001, ch, len, 12);
+
+    struct tg_packet p;
+    memset(&p, 0, sizeof p);
+    p.ip_version = 4;
+    p.flags = TG_TCP_SYN;
+    memcpy(p.src, client_addr, 16);
+    memcpy(p.dst, server_addr, 16);
+    p.sport = 4002;
+    p.dport = 443;
+    p.seq = 1000;
+    tg_flows_packet(&t, &p, 20);
+    p.flags = TG_TCP_ACK;
+    p.seq = 1001;
+    p.payload.p = ch;
+    p.payload.len = len;
+    p.payload_cut = true;
+    tg_flows_packet(&t, &p, 21);
+    tg_flows_free(&t);
+    free(ch);
+    CHECK(n_ends == 2, "%d ended", n_ends);
+    for (int i = 0; i < n_ends; i++) {
+        enum tg_err want =
+            ends[i].port == 4001 ? TG_ERR_REASSEMBLY_LIMIT : TG_ERR_TRUNCATED_CAPTURE;
+        CHECK(ends[i].errors & TG_ERR_BIT(want), "port %u: errors %llx", ends[i].port,
+              (unsigned long long)ends[i].errors);
+    }
+}
+
+/* A ClientHello with more extensions than the dissector keeps: too_many_extensions. */
+static void test_extension_cap(void)
+{
+    struct tg_flows t;
+    caps_init(&t, 0);
+    size_t len;
+    uint8_t *ch = client_hello(TG_CH_MAX_EXTENSIONS + 1, &len);
+    send_tcp(&t, 5001, true, TG_TCP_SYN, 1000, NULL, 0, 10);
+    send_tcp(&t, 5001, true, TG_TCP_ACK, 1001, ch, len, 11);
+    free(ch);
+    ch = client_hello(TG_CH_MAX_EXTENSIONS, &len);
+    send_tcp(&t, 5002, true, TG_TCP_SYN, 1000, NULL, 0, 10);
+    send_tcp(&t, 5002, true, TG_TCP_ACK, 1001, ch, len, 11);
+    free(ch);
+    tg_flows_free(&t);
+    CHECK(n_ends == 2, "%d ended", n_ends);
+    for (int i = 0; i < n_ends; i++)
+        CHECK(!(ends[i].errors & TG_ERR_BIT(TG_ERR_TOO_MANY_EXTENSIONS)) == (ends[i].port == 5002),
+              "port %u: errors %llx", ends[i].port, (unsigned long long)ends[i].errors);
+}
+
+static void test_caps(void)
+{
+    test_flow_cap();
+    test_closing_first();
+    test_memory_cap();
+    test_lost_before_session();
+    test_extension_cap();
+}
+
 static void run(const struct alter *a, int times)
 {
     struct tg_flows t;
@@ -259,6 +517,8 @@ int main(void)
         CHECK(got[0].c.gaps == 1, "gaps %u", got[0].c.gaps);
         CHECK(strncmp(got[0].events, "0:0:1:", 6) == 0, "lost segment: %s", got[0].events);
     }
+
+    test_caps();
 
     for (size_t i = 0; i < n_frames; i++)
         free(frames[i].bytes);

@@ -164,6 +164,8 @@ static void fx_done(struct fx *f)
 {
     tg_reasm_free(&f->r, &f->lim);
     CHECK_EQ(f->r.buffered, 0);
+    CHECK_EQ(f->r.segments, 0);
+    CHECK_EQ(tg_reasm_memory(&f->r), 0);
     CHECK_EQ(f->lim.total_bytes, 0);
 }
 
@@ -223,13 +225,23 @@ static void test_buffer_accounting(void)
     CHECK_EQ(seg(&f, 7, "ccc"), TG_OK);
     CHECK_EQ(seg(&f, 13, "eeee"), TG_OK);
     CHECK_EQ(f.r.buffered, 7);
+    CHECK_EQ(f.r.segments, 2);
     CHECK_EQ(f.lim.total_bytes, 7);
+    /* memory: the bytes and, per segment, a header and malloc's slack */
+    size_t per_seg = (tg_reasm_memory(&f.r) - 7) / 2;
+    CHECK_EQ(tg_reasm_memory(&f.r), 7 + 2 * per_seg);
+    CHECK(per_seg >= sizeof(void *) + 8);
     CHECK_STREAM(&f, "");
+    CHECK_EQ(seg(&f, 10, "dd"), TG_OK); /* between the two: a third segment */
+    CHECK_EQ(f.r.segments, 3);
+    CHECK_EQ(tg_reasm_memory(&f.r), 9 + 3 * per_seg);
     CHECK_EQ(seg(&f, 1, "aaabbb"), TG_OK);
-    CHECK_STREAM(&f, "aaabbbccc");
+    CHECK_STREAM(&f, "aaabbbcccdd");
     CHECK_EQ(f.r.buffered, 4);
+    CHECK_EQ(f.r.segments, 1);
+    CHECK_EQ(tg_reasm_memory(&f.r), 4 + per_seg);
     CHECK_EQ(f.lim.total_bytes, 4);
-    CHECK_EQ(f.r.next_seq, 10);
+    CHECK_EQ(f.r.next_seq, 12);
     fx_done(&f); /* frees "eeee" */
 }
 
@@ -410,9 +422,11 @@ static void test_gap_dir_cap(void)
     CHECK_STREAM(&f, "aaaa####cccc");
     CHECK_EQ(f.r.buffered, 8);
     CHECK_EQ(f.lim.dir_cap_hits, 1);
+    CHECK_EQ(f.r.segments, 2);
     CHECK_EQ(seg(&f, 33, "hhhhhhhhhh"), TG_OK); /* needs two more skips */
     CHECK_STREAM(&f, "aaaa####cccc####eeeeffff########hhhhhhhhhh");
     CHECK_EQ(f.r.buffered, 0);
+    CHECK_EQ(f.r.segments, 0);
     CHECK_EQ(f.lim.dir_cap_hits, 3);
     CHECK_COUNTERS(&f, 4, 0, 0, 3, 16);
     CHECK_EQ(f.lim.total_bytes, 0);
@@ -534,6 +548,7 @@ static void test_global_cap(void)
     CHECK_EQ(f.lim.total_cap_hits, 1);
     CHECK_EQ(f.lim.total_bytes, 10);
     CHECK_EQ(f.r.buffered, 4);
+    CHECK_EQ(f.r.segments, 1); /* the refused one holds nothing */
     CHECK_EQ(seg(&f, 5, "bbbb"), TG_OK); /* in order: never refused */
     CHECK_STREAM(&f, "aaaabbbbcccc");
     CHECK_EQ(f.lim.total_bytes, 6);

@@ -278,6 +278,8 @@ static void test_bad_extensions(void)
     CHECK(sh.problems == (TG_SH_TOO_MANY_EXTENSIONS | TG_SH_DUPLICATE_EXTENSION));
     CHECK(sh.has_alpn && view_is_hex(sh.alpn, "6832"));
     CHECK(sh.n_extensions == 32 && sh.n_extensions_total == 34);
+    /* the record lists all 34 from the block (analyzer/report.c) */
+    CHECK(sh.extensions_block.len == 32 * 4 + 9 + 6);
 
     printf("== a session id over 32 bytes is malformed\n");
     size_t len;

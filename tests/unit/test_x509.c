@@ -333,13 +333,13 @@ static void test_negative_serial(void)
 static void test_caps(void)
 {
     static struct tg_x509_summary s;
-    printf("caps: 620-char subject, 70-octet serial, 40 DNS and 20 IP SANs\n");
+    printf("caps: 631-char subject (fits), 70-octet serial, 40 DNS and 20 IP SANs\n");
     summarize_hex(BIG_DER_HEX, &s);
     CHECK(s.parsed);
-    CHECK_INT(strlen(s.subject), TG_X509_NAME_MAX - 1);
+    CHECK_INT(strlen(s.subject), 631);
     CHECK(strncmp(s.subject, "OU=09-xxxxx", 11) == 0);
-    CHECK(s.truncated & TG_X509_TRUNC_SUBJECT);
-    CHECK(s.truncated & TG_X509_TRUNC_ISSUER);
+    CHECK(strcmp(s.subject + 619, ",CN=big.test") == 0);
+    CHECK(!(s.truncated & (TG_X509_TRUNC_SUBJECT | TG_X509_TRUNC_ISSUER)));
     CHECK(s.truncated & TG_X509_TRUNC_SERIAL);
     CHECK_INT(strlen(s.serial), 130);
     CHECK(strncmp(s.serial, "7fabab", 6) == 0);
@@ -353,6 +353,48 @@ static void test_caps(void)
     CHECK(s.truncated & TG_X509_TRUNC_SAN_IP_COUNT);
     CHECK(!(s.truncated & TG_X509_TRUNC_SAN_DNS_NAME));
     CHECK_STR(s.sha256, "fd3ae198022a9ada16bbb13ed107af3cca637b7828e052c8c14f894303d92f5f");
+}
+
+/* C=DE, O="Glass, Inc.", OU=Zürich, CN=leaf.glass.test (DER order), and two
+ * one-RDN names: OU=Zürich, O="Glass, Inc.". */
+static const char NAME4_HEX[] =
+    "304f310b300906035504061302444531143012060355040a0c0b476c6173732c20496e632e3110300e06"
+    "0355040b0c075ac3bc726963683118301606035504030c0f6c6561662e676c6173732e74657374";
+static const char NAME_UTF8_HEX[] = "30123110300e060355040b0c075ac3bc72696368";
+static const char NAME_ESC_HEX[] = "301631143012060355040a0c0b476c6173732c20496e632e";
+
+/* tg_x509_name_text of a hex DER name into a buffer of `cap`; the text must
+ * be `want` and the cut flag `cut`. */
+static void name_case(const char *hex, size_t cap, const char *want, bool cut, int line)
+{
+    struct tg_view der = from_hex(hex);
+    char buf[64];
+    bool was_cut = !cut;
+    bool ok = tg_x509_name_text(der, buf, cap, &was_cut);
+    check(ok, "tg_x509_name_text", line);
+    check_str(buf, want, "name text", line);
+    check(was_cut == cut, "cut flag", line);
+    release(der);
+}
+
+static void test_name_cut(void)
+{
+    printf("names over the cap keep their whole leading RDNs\n");
+    const char *full = "CN=leaf.glass.test,OU=Z\xc3\xbcrich,O=Glass\\, Inc.,C=DE";
+    name_case(NAME4_HEX, 50, full, false, __LINE__);
+    name_case(NAME4_HEX, 49, "CN=leaf.glass.test,OU=Z\xc3\xbcrich,O=Glass\\, Inc.", true,
+              __LINE__);
+    /* the escaped ',' inside O's value is no RDN boundary */
+    name_case(NAME4_HEX, 40, "CN=leaf.glass.test,OU=Z\xc3\xbcrich", true, __LINE__);
+    name_case(NAME4_HEX, 29, "CN=leaf.glass.test", true, __LINE__);
+    /* not even the first RDN fits: cut at a character, never inside one */
+    name_case(NAME4_HEX, 10, "CN=leaf.g", true, __LINE__);
+    name_case(NAME_UTF8_HEX, 6, "OU=Z", true, __LINE__);
+    name_case(NAME_UTF8_HEX, 7, "OU=Z\xc3\xbc", true, __LINE__);
+    /* nor inside an escape */
+    name_case(NAME_ESC_HEX, 9, "O=Glass", true, __LINE__);
+    name_case(NAME_ESC_HEX, 10, "O=Glass\\,", true, __LINE__);
+    name_case(NAME_ESC_HEX, 15, "O=Glass\\, Inc.", false, __LINE__);
 }
 
 static void test_garbage(void)
@@ -511,6 +553,7 @@ int main(void)
     test_ed25519_utf8();
     test_negative_serial();
     test_caps();
+    test_name_cut();
     test_garbage();
     test_bad_text();
     test_parse_time();
