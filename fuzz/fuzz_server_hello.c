@@ -8,7 +8,8 @@
  * size.
  *
  * Checks: every view lies inside the body and is read end to end, counts
- * stay within their caps, is_hrr agrees with the random, and the selected
+ * stay within their caps, is_hrr agrees with the random (outside the
+ * draft layouts), and the selected
  * ALPN name is not empty.
  */
 #include "../dissectors/server_hello.h"
@@ -31,7 +32,16 @@ static void check(enum tg_status st, const struct tg_server_hello *sh)
     touch(sh->sslv2_certificate);
     touch(sh->sslv2_cipher_specs);
     require(sh->session_id.len <= 32);
-    require(sh->is_hrr == (!sh->sslv2 && tg_server_hello_is_hrr_random(sh->random)));
+    /* TLS 1.3 drafts 0-21 (the 0x7fNN layout, or 0x0304 read in it) had a
+     * HelloRetryRequest message of its own: there the special random is
+     * just a random. */
+    bool special = !sh->sslv2 && tg_server_hello_is_hrr_random(sh->random);
+    if ((sh->legacy_version >> 8) == 0x7f && (sh->legacy_version & 0xff) < 22)
+        require(!sh->is_hrr);
+    else if (sh->legacy_version == 0x0304) /* either layout */
+        require(!sh->is_hrr || special);
+    else
+        require(sh->is_hrr == special);
     require(sh->has_alpn == (sh->alpn.len > 0));
     require(sh->has_ec_point_formats == (sh->ec_point_formats.len > 0));
     require(sh->sslv2_cipher_specs.len % 3 == 0);
