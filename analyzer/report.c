@@ -64,6 +64,13 @@ enum tg_status tg_report_close(struct tg_report *r)
 
 /* ------------------------------------------------------------ value text */
 
+/* n decimal digits of v, zero-padded, into dst (not terminated). */
+static void put_digits(char *dst, unsigned v, int n)
+{
+    for (int i = n; i-- > 0; v /= 10)
+        dst[i] = (char)('0' + v % 10);
+}
+
 static void add_time(cJSON *o, const char *key, int64_t us)
 {
     char text[128];
@@ -72,8 +79,20 @@ static void add_time(cJSON *o, const char *key, int64_t us)
     struct tm tm;
     if (!gmtime_r(&secs, &tm))
         return;
-    snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", tm.tm_year + 1900,
-             tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    int year = tm.tm_year + 1900;
+    if (year < 0 || year > 9999) { /* as %04d writes it: rare enough for snprintf */
+        snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", year, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+    } else {
+        memcpy(text, "0000-00-00T00:00:00.000000Z", sizeof "0000-00-00T00:00:00.000000Z");
+        put_digits(text, (unsigned)year, 4);
+        put_digits(text + 5, (unsigned)tm.tm_mon + 1, 2);
+        put_digits(text + 8, (unsigned)tm.tm_mday, 2);
+        put_digits(text + 11, (unsigned)tm.tm_hour, 2);
+        put_digits(text + 14, (unsigned)tm.tm_min, 2);
+        put_digits(text + 17, (unsigned)tm.tm_sec, 2);
+        put_digits(text + 20, (unsigned)frac, 6);
+    }
     cJSON_AddStringToObject(o, key, text);
 }
 
@@ -694,44 +713,64 @@ static void add_errors(cJSON *o, const struct tg_session *s)
 
 /* ---------------------------------------------------------- fingerprints */
 
+#define FP_STACK 1024 /* fingerprint strings up to this size need no malloc */
+
 /* JA3 (+ ja3_string when `strings`) of a ClientHello; nothing when it has none. */
 static void add_ja3(cJSON *o, const struct tg_client_hello *ch, bool strings)
 {
-    size_t need = tg_ja3_size(ch);
-    char *str = need ? malloc(need) : NULL;
-    char md5[TG_JA3_HASH_SIZE];
-    if (str && tg_ja3(ch, str, need, md5) == TG_OK) {
+    char stack[FP_STACK], md5[TG_JA3_HASH_SIZE];
+    char *str = stack;
+    enum tg_status st = tg_ja3(ch, stack, sizeof stack, md5);
+    if (st == TG_E_LIMIT) {
+        size_t need = tg_ja3_size(ch);
+        str = need ? malloc(need) : NULL;
+        st = str ? tg_ja3(ch, str, need, md5) : TG_E_NOMEM;
+    }
+    if (st == TG_OK) {
         cJSON_AddStringToObject(o, "ja3", md5);
         if (strings)
             cJSON_AddStringToObject(o, "ja3_string", str);
     }
-    free(str);
+    if (str != stack)
+        free(str);
 }
 
 /* JA4 (+ ja4_r when `strings`) of a ClientHello over TCP. */
 static void add_ja4(cJSON *o, const struct tg_client_hello *ch, bool strings)
 {
-    size_t need = tg_ja4_r_size(ch);
-    char *raw = need ? malloc(need) : NULL;
-    char ja4[TG_JA4_SIZE];
-    if (raw && tg_ja4(ch, 't', ja4, raw, need) == TG_OK) {
+    char stack[FP_STACK], ja4[TG_JA4_SIZE];
+    char *raw = stack;
+    enum tg_status st = tg_ja4(ch, 't', ja4, stack, sizeof stack);
+    if (st == TG_E_LIMIT) {
+        size_t need = tg_ja4_r_size(ch);
+        raw = need ? malloc(need) : NULL;
+        st = raw ? tg_ja4(ch, 't', ja4, raw, need) : TG_E_NOMEM;
+    }
+    if (st == TG_OK) {
         cJSON_AddStringToObject(o, "ja4", ja4);
         if (strings)
             cJSON_AddStringToObject(o, "ja4_r", raw);
     }
-    free(raw);
+    if (raw != stack)
+        free(raw);
 }
 
 static void add_ja3s(cJSON *o, const struct tg_server_hello *sh)
 {
-    size_t need = tg_ja3s_size(sh);
-    char *str = need ? malloc(need) : NULL;
-    char md5[TG_JA3_HASH_SIZE];
-    if (str && tg_ja3s(sh, str, need, md5) == TG_OK) {
+    char stack[FP_STACK], md5[TG_JA3_HASH_SIZE];
+    char *str = stack;
+    enum tg_status st = tg_ja3s(sh, stack, sizeof stack, md5);
+    if (st == TG_E_LIMIT) {
+        size_t need = tg_ja3s_size(sh);
+        str = need ? malloc(need) : NULL;
+        st = str ? tg_ja3s(sh, str, need, md5) : TG_E_NOMEM;
+    }
+    if (st == TG_OK) {
         cJSON_AddStringToObject(o, "ja3s", md5);
         cJSON_AddStringToObject(o, "ja3s_string", str);
     }
-    free(str);
+    if (str != stack)
+        free(str);
 }
 
 static void add_fingerprints(cJSON *o, const struct tg_session *s)

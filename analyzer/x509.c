@@ -103,13 +103,29 @@ static void hex_bytes(const uint8_t *b, size_t n, char *dst)
 
 /* ---- digests ---- */
 
-static bool digest(struct tg_view v, const EVP_MD *md, uint8_t *out, size_t want)
+/* EVP_md5() and the like are legacy tables: every EVP_Digest with one fetches
+ * the provider's implementation again, a name lookup under a lock. Fetched
+ * once per thread, with a context reused. */
+enum { MD_MD5, MD_SHA1, MD_SHA256, MD_COUNT };
+
+static _Thread_local struct {
+    EVP_MD *md;
+    EVP_MD_CTX *ctx;
+} fetched[MD_COUNT];
+
+static bool digest(struct tg_view v, int which, const char *name, uint8_t *out, size_t want)
 {
     static const uint8_t empty[1];
+    if (!fetched[which].md)
+        fetched[which].md = EVP_MD_fetch(NULL, name, NULL);
+    if (!fetched[which].ctx)
+        fetched[which].ctx = EVP_MD_CTX_new();
+    EVP_MD_CTX *ctx = fetched[which].ctx;
     unsigned int got = 0;
-    if (!md || EVP_MD_get_size(md) != (int)want)
-        return false;
-    if (EVP_Digest(v.len ? v.p : empty, v.len, out, &got, md, NULL) != 1) {
+    if (!fetched[which].md || !ctx || EVP_MD_get_size(fetched[which].md) != (int)want ||
+        EVP_DigestInit_ex2(ctx, fetched[which].md, NULL) != 1 ||
+        EVP_DigestUpdate(ctx, v.len ? v.p : empty, v.len) != 1 ||
+        EVP_DigestFinal_ex(ctx, out, &got) != 1) {
         ERR_clear_error();
         return false;
     }
@@ -118,17 +134,17 @@ static bool digest(struct tg_view v, const EVP_MD *md, uint8_t *out, size_t want
 
 bool tg_digest_md5(struct tg_view v, uint8_t out[TG_MD5_LEN])
 {
-    return digest(v, EVP_md5(), out, TG_MD5_LEN);
+    return digest(v, MD_MD5, "MD5", out, TG_MD5_LEN);
 }
 
 bool tg_digest_sha1(struct tg_view v, uint8_t out[TG_SHA1_LEN])
 {
-    return digest(v, EVP_sha1(), out, TG_SHA1_LEN);
+    return digest(v, MD_SHA1, "SHA1", out, TG_SHA1_LEN);
 }
 
 bool tg_digest_sha256(struct tg_view v, uint8_t out[TG_SHA256_LEN])
 {
-    return digest(v, EVP_sha256(), out, TG_SHA256_LEN);
+    return digest(v, MD_SHA256, "SHA256", out, TG_SHA256_LEN);
 }
 
 /* ---- time ---- */
