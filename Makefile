@@ -24,7 +24,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/%.c=build/asan/fuzz/%)
 
-.PHONY: all test unit replay asan bench fuzz lint clean
+.PHONY: all test unit replay asan bench fuzz lint clang clean
 .SECONDARY:
 all: build/tlsglass
 
@@ -100,8 +100,26 @@ fuzz: $(FUZZ_BINS)
 bench: build/tlsglass
 	bench/run.sh build/tlsglass
 
+# Static checks: clang-format, clang-tidy, cppcheck, banned calls.
 lint:
-	tests/lint.sh
+	@tests/lint.sh
+
+# Every .c compiled by clang with the release flags and warnings (-Werror),
+# and the binary linked: the build must be warning-free with gcc and clang.
+CLANG ?= clang
+CLANG_SRC := $(LIB_SRC) analyzer/main.c $(UNIT_SRC) $(FUZZ_SRC) fuzz/replay_main.c
+CLANG_OBJ := $(CLANG_SRC:%.c=build/clang/%.o)
+
+clang: build/clang/tlsglass $(CLANG_OBJ)
+
+build/clang/tlsglass: $(LIB_SRC:%.c=build/clang/%.o) build/clang/analyzer/main.o
+	@echo "  LD      $@"
+	@$(CLANG) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/clang/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CLANG   $<"
+	@$(CLANG) $(REL_CFLAGS) -MMD -MP -c -o $@ $<
 
 clean:
 	rm -rf build

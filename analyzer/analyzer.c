@@ -16,8 +16,8 @@ void tg_config_defaults(struct tg_config *c)
     c->max_memory = TG_DEFAULT_MAX_MEMORY;
     c->idle_timeout_us = TG_FLOW_DEFAULT_IDLE_US;
     c->close_delay_us = TG_FLOW_DEFAULT_CLOSE_US;
-    c->reasm_dir_bytes = TG_REASM_DEFAULT_DIR_BYTES;
-    c->reasm_total_bytes = TG_REASM_DEFAULT_TOTAL_BYTES;
+    c->reasm_dir_bytes = (size_t)TG_REASM_DEFAULT_DIR_BYTES; /* the macros are unsigned int */
+    c->reasm_total_bytes = (size_t)TG_REASM_DEFAULT_TOTAL_BYTES;
     c->emit_handshake = false;
     c->no_ndpi = false;
     c->ca_file = NULL;
@@ -170,10 +170,9 @@ void tg_analyzer_caps(const struct tg_analyzer *a, struct tg_cap_counters *out)
     out->too_many_key_shares = errors[TG_ERR_TOO_MANY_KEY_SHARES];
     out->too_many_messages = errors[TG_ERR_TOO_MANY_MESSAGES];
     out->too_many_alerts = errors[TG_ERR_TOO_MANY_ALERTS];
-    out->cert_fields_truncated = errors[TG_ERR_CERT_NAME_TRUNCATED] +
-                                 errors[TG_ERR_CERT_SERIAL_TRUNCATED] +
-                                 errors[TG_ERR_CERT_SAN_TRUNCATED] +
-                                 errors[TG_ERR_CERT_FIELD_TRUNCATED];
+    out->cert_fields_truncated =
+        errors[TG_ERR_CERT_NAME_TRUNCATED] + errors[TG_ERR_CERT_SERIAL_TRUNCATED] +
+        errors[TG_ERR_CERT_SAN_TRUNCATED] + errors[TG_ERR_CERT_FIELD_TRUNCATED];
     out->session_memory = errors[TG_ERR_SESSION_MEMORY];
     out->ipfrag_datagram_cap = a->frags.stats.datagram_cap;
     out->ipfrag_byte_cap = a->frags.stats.byte_cap;

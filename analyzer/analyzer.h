@@ -7,8 +7,8 @@
 
 #include "flow.h"
 #include "ipfrag.h"
-#include "validate.h"
 #include "report.h"
+#include "validate.h"
 
 #include <stdint.h>
 
@@ -18,7 +18,7 @@
 
 struct tg_config {
     size_t max_flows;
-    size_t max_memory;   /* accounted bytes: flows, reassembly, sessions, IP fragments */
+    size_t max_memory; /* accounted bytes: flows, reassembly, sessions, IP fragments */
     int64_t idle_timeout_us;
     int64_t close_delay_us;
     size_t reasm_dir_bytes;

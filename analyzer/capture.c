@@ -80,7 +80,7 @@ static pcap_t *open_file(const char *path, FILE **fp, char *buf)
     if (!p) {
         tg_log("%s: not a readable capture file: %s", is_stdin ? "standard input" : path, err);
         if (!is_stdin)
-            fclose(*fp);
+            (void)fclose(*fp); /* opened for reading: nothing is lost */
         *fp = NULL;
     }
     return p;
@@ -137,8 +137,7 @@ static enum tg_capture_result read_packets(struct tg_analyzer *a, pcap_t *p, con
     return TG_CAP_OK; /* PCAP_ERROR_EOF (-2) */
 }
 
-enum tg_capture_result tg_capture_file(struct tg_analyzer *a, const char *path,
-                                       const char *filter)
+enum tg_capture_result tg_capture_file(struct tg_analyzer *a, const char *path, const char *filter)
 {
     return tg_capture_file_ticks(a, path, filter, NULL);
 }
@@ -171,9 +170,9 @@ struct tg_live_capture {
     pcap_t *p;
     int dlt;
     const char *iface;
-    uint64_t n;                 /* packets handed over, for log lines */
-    struct tg_analyzer *a;      /* during a read only */
-    struct pcap_stat last;      /* libpcap's 32-bit counters at the last sample */
+    uint64_t n;            /* packets handed over, for log lines */
+    struct tg_analyzer *a; /* during a read only */
+    struct pcap_stat last; /* libpcap's 32-bit counters at the last sample */
     struct tg_capture_counts total;
 };
 
@@ -188,7 +187,8 @@ static void explain_activate(pcap_t *p, const char *iface, int rc)
     case PCAP_ERROR_PERM_DENIED:
     case PCAP_ERROR_PROMISC_PERM_DENIED:
         tg_log("%s: permission denied: capturing needs root or the capabilities "
-               "CAP_NET_RAW and CAP_NET_ADMIN (%s)", iface, why);
+               "CAP_NET_RAW and CAP_NET_ADMIN (%s)",
+               iface, why);
         return;
     case PCAP_ERROR_IFACE_NOT_UP:
         tg_log("%s: the interface is down", iface);
@@ -199,8 +199,7 @@ static void explain_activate(pcap_t *p, const char *iface, int rc)
     if (rc > 0)
         tg_log("%s: warning: %s%s%s", iface, pcap_statustostr(rc), why[0] ? ": " : "", why);
     else
-        tg_log("%s: cannot capture: %s%s%s", iface, pcap_statustostr(rc), why[0] ? ": " : "",
-               why);
+        tg_log("%s: cannot capture: %s%s%s", iface, pcap_statustostr(rc), why[0] ? ": " : "", why);
 }
 
 /* The pcap_set_* calls that must come before activation. */

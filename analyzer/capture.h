@@ -14,10 +14,10 @@
 #include <stdio.h>
 
 enum tg_capture_result {
-    TG_CAP_OK,          /* read to its end */
-    TG_CAP_UNREADABLE,  /* could not be opened, or is not a capture file */
-    TG_CAP_DAMAGED,     /* read until it broke off, or an unsupported link type */
-    TG_CAP_BAD_FILTER,  /* the filter does not compile for this file */
+    TG_CAP_OK,         /* read to its end */
+    TG_CAP_UNREADABLE, /* could not be opened, or is not a capture file */
+    TG_CAP_DAMAGED,    /* read until it broke off, or an unsupported link type */
+    TG_CAP_BAD_FILTER, /* the filter does not compile for this file */
 };
 
 /* Called every `every_us` of capture time while a file is read (offline
@@ -31,8 +31,7 @@ struct tg_capture_tick {
 };
 
 /* Reads one file ("-" is standard input) through the optional BPF filter. */
-enum tg_capture_result tg_capture_file(struct tg_analyzer *a, const char *path,
-                                       const char *filter);
+enum tg_capture_result tg_capture_file(struct tg_analyzer *a, const char *path, const char *filter);
 
 /* The same, calling tick->fn as capture time passes (tick may be NULL). */
 enum tg_capture_result tg_capture_file_ticks(struct tg_analyzer *a, const char *path,
@@ -60,7 +59,7 @@ struct tg_capture_live_opts {
     int snaplen;        /* 0: TG_CAPTURE_DEFAULT_SNAPLEN */
     int buffer_kib;     /* kernel buffer in KiB; 0: TG_CAPTURE_DEFAULT_BUFFER_KIB */
     bool no_promisc;
-    bool buffered;      /* not immediate: packets come in blocks, every 100 ms */
+    bool buffered; /* not immediate: packets come in blocks, every 100 ms */
 };
 
 /* Counters from pcap_stats, kept in 64 bits across libpcap's 32-bit ones. */

@@ -100,6 +100,14 @@ static enum tg_decode_result decode_tcp(struct tg_rd *r, bool cut, struct tg_pac
     return TG_DEC_TCP;
 }
 
+/*
+ * From here to by_ethertype the decoders call each other for tunnels (IP in
+ * IP, GRE, UDP tunnels, each reaching IP again). The recursion is bounded:
+ * every cycle passes through decode_transport, which adds one to `depth` and
+ * stops at TG_MAX_TUNNELS; VLAN tags and MPLS labels are loops capped by
+ * TG_MAX_TAGS.
+ */
+/* NOLINTBEGIN(misc-no-recursion): bounded by depth < TG_MAX_TUNNELS, see above */
 static enum tg_decode_result decode_ip(struct tg_view ip, bool cut, struct tg_packet *out,
                                        int depth);
 static enum tg_decode_result by_ethertype(struct tg_rd *r, uint16_t type, bool cut,
@@ -107,15 +115,14 @@ static enum tg_decode_result by_ethertype(struct tg_rd *r, uint16_t type, bool c
 
 /* GRE (RFC 2784, RFC 2890): flags/version(2), protocol(2), then a 4-byte
  * word each for checksum (C), key (K) and sequence (S) when flagged. */
-static enum tg_decode_result decode_gre(struct tg_rd *r, bool cut, struct tg_packet *out,
-                                        int depth)
+static enum tg_decode_result decode_gre(struct tg_rd *r, bool cut, struct tg_packet *out, int depth)
 {
     uint16_t flags = tg_rd_u16(r);
     uint16_t proto = tg_rd_u16(r);
     if (flags & 0x0007)
         return TG_DEC_OTHER; /* GRE version 1 (PPTP) and others */
-    size_t extra = ((flags & 0x8000) ? 4u : 0u) + ((flags & 0x2000) ? 4u : 0u) +
-                   ((flags & 0x1000) ? 4u : 0u);
+    size_t extra =
+        ((flags & 0x8000) ? 4u : 0u) + ((flags & 0x2000) ? 4u : 0u) + ((flags & 0x1000) ? 4u : 0u);
     tg_rd_skip(r, extra);
     if (r->err)
         return read_error(r, cut);
@@ -174,8 +181,7 @@ static enum tg_decode_result decode_udp_tunnel(struct tg_rd *r, uint16_t port, b
     return by_ethertype(r, proto, cut, out, depth);
 }
 
-static enum tg_decode_result decode_udp(struct tg_rd *r, bool cut, struct tg_packet *out,
-                                        int depth)
+static enum tg_decode_result decode_udp(struct tg_rd *r, bool cut, struct tg_packet *out, int depth)
 {
     uint16_t sport = tg_rd_u16(r);
     uint16_t dport = tg_rd_u16(r);
@@ -207,6 +213,16 @@ static enum tg_decode_result decode_transport(struct tg_rd *r, uint8_t proto, bo
     default:
         return TG_DEC_OTHER;
     }
+}
+
+/* An address read as a view of 4 or 16 bytes into a 16-byte field, the rest
+ * zero. The caller has checked the read; the length test also keeps a
+ * failed read's {NULL, 0} away from memcpy. */
+static void put_addr(uint8_t field[16], struct tg_view addr)
+{
+    memset(field, 0, 16);
+    if (addr.len > 0 && addr.len <= 16)
+        memcpy(field, addr.p, addr.len);
 }
 
 static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_packet *out,
@@ -246,10 +262,8 @@ static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_
     if (dgram.err)
         return read_error(&dgram, cut);
     out->ip_version = 4;
-    memset(out->src, 0, sizeof out->src);
-    memset(out->dst, 0, sizeof out->dst);
-    memcpy(out->src, src.p, 4);
-    memcpy(out->dst, dst.p, 4);
+    put_addr(out->src, src);
+    put_addr(out->dst, dst);
     uint16_t offset = (uint16_t)(frag & 0x1fff);
     bool more = (frag & 0x2000) != 0;
     if (offset || more) {
@@ -267,8 +281,7 @@ static enum tg_decode_result decode_ipv4(struct tg_view ip, bool cut, struct tg_
 
 static bool ipv6_ext_header(uint8_t nh)
 {
-    return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 ||
-           nh == 140;
+    return nh == 0 || nh == 43 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
 }
 
 static enum tg_decode_result decode_ipv6(struct tg_view ip, bool cut, struct tg_packet *out,
@@ -298,8 +311,8 @@ static enum tg_decode_result decode_ipv6(struct tg_view ip, bool cut, struct tg_
     struct tg_rd whole = tg_rd_of(ip);
     out->ip = tg_rd_bytes(&whole, tg_rd_offset(&r)); /* header and body */
     out->ip_version = 6;
-    memcpy(out->src, src.p, 16);
-    memcpy(out->dst, dst.p, 16);
+    put_addr(out->src, src);
+    put_addr(out->dst, dst);
     for (int hops = 0; ipv6_ext_header(nh) && hops < 16; hops++) {
         uint8_t next = tg_rd_u8(&body);
         uint8_t len = tg_rd_u8(&body);
@@ -403,6 +416,7 @@ static enum tg_decode_result by_ethertype(struct tg_rd *r, uint16_t type, bool c
     }
     return TG_DEC_MALFORMED;
 }
+/* NOLINTEND(misc-no-recursion) */
 
 static enum tg_decode_result decode_null(struct tg_rd *r, bool network_order, bool cut,
                                          struct tg_packet *out)
@@ -501,17 +515,28 @@ bool tg_decode_supports(int dlt)
 const char *tg_decode_link_name(int dlt)
 {
     switch (dlt) {
-    case DLT_NULL_: return "NULL";
-    case DLT_EN10MB_: return "EN10MB";
-    case DLT_PPP_: return "PPP";
+    case DLT_NULL_:
+        return "NULL";
+    case DLT_EN10MB_:
+        return "EN10MB";
+    case DLT_PPP_:
+        return "PPP";
     case DLT_RAW_:
-    case DLT_RAW_OPENBSD_: return "RAW";
-    case DLT_PPP_SERIAL_: return "PPP_SERIAL";
-    case DLT_LOOP_: return "LOOP";
-    case DLT_LINUX_SLL_: return "LINUX_SLL";
-    case DLT_IPV4_: return "IPV4";
-    case DLT_IPV6_: return "IPV6";
-    case DLT_LINUX_SLL2_: return "LINUX_SLL2";
-    default: return "?";
+    case DLT_RAW_OPENBSD_:
+        return "RAW";
+    case DLT_PPP_SERIAL_:
+        return "PPP_SERIAL";
+    case DLT_LOOP_:
+        return "LOOP";
+    case DLT_LINUX_SLL_:
+        return "LINUX_SLL";
+    case DLT_IPV4_:
+        return "IPV4";
+    case DLT_IPV6_:
+        return "IPV6";
+    case DLT_LINUX_SLL2_:
+        return "LINUX_SLL2";
+    default:
+        return "?";
     }
 }

@@ -18,12 +18,12 @@
 #define TG_MAX_VLANS 2 /* tags kept; deeper stacks are decoded but not kept */
 
 enum tg_decode_result {
-    TG_DEC_TCP = 0,      /* a TCP segment: all fields filled */
-    TG_DEC_OTHER,        /* not TCP over IP (ARP, UDP, ICMP...): ignored */
-    TG_DEC_FRAGMENT,     /* an IP fragment: `frag` filled */
-    TG_DEC_TRUNCATED,    /* headers cut by the snaplen */
-    TG_DEC_MALFORMED,    /* headers inconsistent */
-    TG_DEC_UNSUPPORTED,  /* link type not supported */
+    TG_DEC_TCP = 0,     /* a TCP segment: all fields filled */
+    TG_DEC_OTHER,       /* not TCP over IP (ARP, UDP, ICMP...): ignored */
+    TG_DEC_FRAGMENT,    /* an IP fragment: `frag` filled */
+    TG_DEC_TRUNCATED,   /* headers cut by the snaplen */
+    TG_DEC_MALFORMED,   /* headers inconsistent */
+    TG_DEC_UNSUPPORTED, /* link type not supported */
 };
 
 /* TCP flag bits, RFC 9293 3.1. */
@@ -35,29 +35,29 @@ enum tg_decode_result {
 
 /* An IP fragment, for tg_ipfrag. */
 struct tg_fragment {
-    uint32_t id;         /* IPv4: 16-bit id; IPv6: 32-bit identification */
-    uint32_t offset;     /* bytes */
-    bool more;           /* more fragments follow */
-    uint8_t protocol;    /* upper-layer protocol */
-    struct tg_view data; /* fragment payload */
+    uint32_t id;              /* IPv4: 16-bit id; IPv6: 32-bit identification */
+    uint32_t offset;          /* bytes */
+    bool more;                /* more fragments follow */
+    uint8_t protocol;         /* upper-layer protocol */
+    struct tg_view data;      /* fragment payload */
     struct tg_view ip_header; /* the header to rebuild a whole packet (IPv4) */
-    bool cut;            /* the snaplen cut this fragment: unusable */
+    bool cut;                 /* the snaplen cut this fragment: unusable */
 };
 
 struct tg_packet {
-    uint8_t ip_version;  /* 4 or 6 */
-    uint8_t flags;       /* TCP flags */
+    uint8_t ip_version; /* 4 or 6 */
+    uint8_t flags;      /* TCP flags */
     uint8_t n_vlan;
     uint16_t vlan[TG_MAX_VLANS]; /* outer first */
     uint8_t src[16], dst[16];    /* IPv4 in the first 4 bytes, rest zero */
     uint16_t sport, dport;
     uint32_t seq, ack;
-    struct tg_view ip;           /* the innermost IP packet from its header on, as
-                                    captured, link padding left out; empty for a
-                                    datagram rebuilt from fragments */
-    struct tg_view payload;      /* TCP payload as captured */
-    bool payload_cut;            /* the snaplen cut the payload */
-    struct tg_fragment frag;     /* when TG_DEC_FRAGMENT */
+    struct tg_view ip;       /* the innermost IP packet from its header on, as
+                                captured, link padding left out; empty for a
+                                datagram rebuilt from fragments */
+    struct tg_view payload;  /* TCP payload as captured */
+    bool payload_cut;        /* the snaplen cut the payload */
+    struct tg_fragment frag; /* when TG_DEC_FRAGMENT */
 };
 
 /*

@@ -234,7 +234,7 @@ static enum tg_status md5_hex_of(const struct sink *s, char out[TG_JA3_HASH_SIZE
     if (!tg_digest_md5(text_view(s->buf, s->len), digest))
         return TG_E_NOMEM;
     hex_of(digest, sizeof digest, out);
-    out[2 * TG_MD5_LEN] = '\0';
+    out[2 * sizeof digest] = '\0';
     return TG_OK;
 }
 

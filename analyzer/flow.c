@@ -51,11 +51,11 @@ static int flow_dir(const struct tg_flow *f, const struct tg_packet *p)
 {
     if (f->ip_version != p->ip_version)
         return -1;
-    if (f->port[0] == p->sport && f->port[1] == p->dport &&
-        memcmp(f->addr[0], p->src, 16) == 0 && memcmp(f->addr[1], p->dst, 16) == 0)
+    if (f->port[0] == p->sport && f->port[1] == p->dport && memcmp(f->addr[0], p->src, 16) == 0 &&
+        memcmp(f->addr[1], p->dst, 16) == 0)
         return 0;
-    if (f->port[1] == p->sport && f->port[0] == p->dport &&
-        memcmp(f->addr[1], p->src, 16) == 0 && memcmp(f->addr[0], p->dst, 16) == 0)
+    if (f->port[1] == p->sport && f->port[0] == p->dport && memcmp(f->addr[1], p->src, 16) == 0 &&
+        memcmp(f->addr[0], p->dst, 16) == 0)
         return 1;
     return -1;
 }
@@ -93,20 +93,21 @@ static struct tg_flow_list *list_of(struct tg_flows *t, struct tg_flow *f)
 
 /* ----------------------------------------------------------------- table */
 
-enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_fn on_end,
-                             void *ctx)
+enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_fn on_end, void *ctx)
 {
     memset(t, 0, sizeof *t);
     t->n_buckets = TG_FLOW_MIN_BUCKETS;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): the buckets are flow pointers */
     t->buckets = calloc(t->n_buckets, sizeof *t->buckets);
     if (!t->buckets)
         return TG_E_NOMEM;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): the buckets are flow pointers */
     t->mem = t->n_buckets * sizeof *t->buckets;
     t->max_flows = max_flows ? max_flows : TG_FLOW_DEFAULT_MAX;
     t->idle_us = TG_FLOW_DEFAULT_IDLE_US;
     t->close_us = TG_FLOW_DEFAULT_CLOSE_US;
-    t->lim.max_dir_bytes = TG_REASM_DEFAULT_DIR_BYTES;
-    t->lim.max_total_bytes = TG_REASM_DEFAULT_TOTAL_BYTES;
+    t->lim.max_dir_bytes = (size_t)TG_REASM_DEFAULT_DIR_BYTES; /* the macros are unsigned int */
+    t->lim.max_total_bytes = (size_t)TG_REASM_DEFAULT_TOTAL_BYTES;
     t->on_end = on_end;
     t->on_end_ctx = ctx;
     return TG_OK;
@@ -118,6 +119,7 @@ static void maybe_grow(struct tg_flows *t)
     if (t->count < t->n_buckets)
         return;
     size_t n = t->n_buckets * 2;
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): the buckets are flow pointers */
     struct tg_flow **b = calloc(n, sizeof *b);
     if (!b)
         return;
@@ -132,6 +134,7 @@ static void maybe_grow(struct tg_flows *t)
         }
     }
     free(t->buckets);
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): the buckets are flow pointers */
     t->mem += (n - t->n_buckets) * sizeof *b;
     t->buckets = b;
     t->n_buckets = n;
@@ -444,7 +447,8 @@ static bool stream_start(struct tg_flow *f, int d, struct tg_view *data, struct 
     struct tg_rd r = tg_rd_of(*data);
     size_t room = sizeof f->start[d] - f->start_len[d];
     struct tg_view take = tg_rd_bytes(&r, tg_rd_left(&r) < room ? tg_rd_left(&r) : room);
-    memcpy(f->start[d] + f->start_len[d], take.p, take.len);
+    if (take.len > 0) /* an empty view may have no pointer at all */
+        memcpy(f->start[d] + f->start_len[d], take.p, take.len);
     f->start_len[d] = (uint8_t)(f->start_len[d] + take.len);
     judged->p = f->start[d];
     judged->len = f->start_len[d];

@@ -30,11 +30,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TG_FLOW_DEFAULT_MAX 1000000u          /* tracked flows */
-#define TG_FLOW_DEFAULT_IDLE_US (300 * 1000000LL)  /* like Zeek's 5 min */
-#define TG_FLOW_FIRST_DATA_WINDOW (1u << 20) /* first data this far past the SYN: resync */
-#define TG_FLOW_PROBE_SEGMENTS 32u /* payload segments looked at for a hello */
-#define TG_FLOW_DEFAULT_CLOSE_US (5 * 1000000LL)   /* like Zeek's close delay */
+#define TG_FLOW_DEFAULT_MAX 1000000u              /* tracked flows */
+#define TG_FLOW_DEFAULT_IDLE_US (300 * 1000000LL) /* like Zeek's 5 min */
+#define TG_FLOW_FIRST_DATA_WINDOW (1u << 20)      /* first data this far past the SYN: resync */
+#define TG_FLOW_PROBE_SEGMENTS 32u                /* payload segments looked at for a hello */
+#define TG_FLOW_DEFAULT_CLOSE_US (5 * 1000000LL)  /* like Zeek's close delay */
 /*
  * What nDPI hangs on a flow state it is fed, beyond tg_ndpi_flow_size(), is
  * out of sight; it is counted as TG_FLOW_NDPI_BASE plus the bytes fed, but
@@ -42,7 +42,7 @@
  * TLS bytes only until their record is whole. classify.h measured 4.4 KB on
  * average, 20 KB at most, over real captures.
  */
-#define TG_FLOW_NDPI_BASE (4u * 1024u)
+#define TG_FLOW_NDPI_BASE ((size_t)4 * 1024)
 
 enum tg_flow_kind { TG_FLOW_UNKNOWN, TG_FLOW_TLS, TG_FLOW_NOT_TLS };
 
@@ -54,23 +54,23 @@ struct tg_ndpi;
 struct tg_ndpi_flow;
 
 struct tg_flow {
-    struct tg_flow *hnext;      /* hash chain */
-    struct tg_flow *prev, *next;/* activity list */
+    struct tg_flow *hnext;       /* hash chain */
+    struct tg_flow *prev, *next; /* activity list */
     uint32_t hash;
     uint8_t ip_version;
-    uint8_t kind;               /* enum tg_flow_kind */
+    uint8_t kind; /* enum tg_flow_kind */
     uint8_t n_vlan;
     bool closing;
     bool syn[2], fin[2], rst;
-    bool midstream;             /* the first packet was not a SYN */
-    bool cut;                   /* some packet lost bytes to the snaplen */
-    bool upgraded;              /* TLS began after cleartext (STARTTLS...) */
-    bool handshake_told;        /* on_handshake was called */
-    bool limited;               /* a reassembly cap was hit before the session began */
-    uint8_t probed;             /* deliveries looked at for TLS so far */
-    bool started[2];            /* a side's first bytes were judged */
+    bool midstream;      /* the first packet was not a SYN */
+    bool cut;            /* some packet lost bytes to the snaplen */
+    bool upgraded;       /* TLS began after cleartext (STARTTLS...) */
+    bool handshake_told; /* on_handshake was called */
+    bool limited;        /* a reassembly cap was hit before the session began */
+    uint8_t probed;      /* deliveries looked at for TLS so far */
+    bool started[2];     /* a side's first bytes were judged */
     uint8_t start_len[2];
-    uint8_t start[2][6];        /* a side's first bytes, until judged */
+    uint8_t start[2][6]; /* a side's first bytes, until judged */
     uint16_t vlan[TG_MAX_VLANS];
     uint16_t port[2];
     uint8_t addr[2][16];
@@ -78,13 +78,13 @@ struct tg_flow {
     int64_t ts_first, ts_last;
     uint64_t bytes[2];
     uint64_t packets[2];
-    uint64_t serial;            /* order of creation, for the uid */
-    size_t mem;                 /* bytes accounted to this flow (in tg_flows.mem) */
-    uint32_t ndpi_fed;          /* payload bytes fed to nDPI (saturating) */
-    uint32_t ndpi_fed_max;      /* the largest payload fed to nDPI */
+    uint64_t serial;       /* order of creation, for the uid */
+    size_t mem;            /* bytes accounted to this flow (in tg_flows.mem) */
+    uint32_t ndpi_fed;     /* payload bytes fed to nDPI (saturating) */
+    uint32_t ndpi_fed_max; /* the largest payload fed to nDPI */
     struct tg_reasm rs[2];
     struct tg_session *sess;
-    struct tg_ndpi_flow *ndpi;  /* nDPI's state: TLS flows, until nDPI decides */
+    struct tg_ndpi_flow *ndpi; /* nDPI's state: TLS flows, until nDPI decides */
 };
 
 struct tg_flow_list {
@@ -97,9 +97,9 @@ struct tg_flow_stats {
     uint64_t tls;
     uint64_t not_tls;
     /* cap hits */
-    uint64_t evicted_flow_cap;    /* open flows evicted for max_flows */
-    uint64_t evicted_memory;      /* open flows evicted for max_memory */
-    uint64_t closed_early;        /* closing flows ended before the close delay, for a cap */
+    uint64_t evicted_flow_cap; /* open flows evicted for max_flows */
+    uint64_t evicted_memory;   /* open flows evicted for max_memory */
+    uint64_t closed_early;     /* closing flows ended before the close delay, for a cap */
 };
 
 /* Called when a flow with a TLS session ends, before it is freed. */
@@ -110,18 +110,18 @@ typedef void (*tg_flow_handshake_fn)(void *ctx, struct tg_flow *f);
 
 struct tg_flows {
     struct tg_flow **buckets;
-    size_t n_buckets;           /* a power of two */
+    size_t n_buckets; /* a power of two */
     size_t count;
     size_t max_flows;
     int64_t idle_us, close_us;
     struct tg_flow_list open, closing;
     struct tg_reasm_limits lim;
     struct tg_flow_stats stats;
-    size_t mem;                 /* accounted bytes of the flows and the bucket array */
-    size_t other_mem;           /* accounted elsewhere against max_memory (set by the owner) */
-    size_t mem_peak;            /* highest mem + other_mem seen */
-    size_t max_memory;          /* cap on mem + other_mem; 0: none */
-    struct tg_ndpi *ndpi;       /* classifies TLS flows; NULL: none */
+    size_t mem;           /* accounted bytes of the flows and the bucket array */
+    size_t other_mem;     /* accounted elsewhere against max_memory (set by the owner) */
+    size_t mem_peak;      /* highest mem + other_mem seen */
+    size_t max_memory;    /* cap on mem + other_mem; 0: none */
+    struct tg_ndpi *ndpi; /* classifies TLS flows; NULL: none */
     uint64_t serial;
     tg_flow_end_fn on_end;
     tg_flow_handshake_fn on_handshake; /* optional: live records */

@@ -53,8 +53,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define TG_IPFRAG_DEFAULT_DATAGRAMS 4096u             /* in progress at once */
-#define TG_IPFRAG_DEFAULT_BYTES (16u * 1024u * 1024u) /* payload bytes held */
+#define TG_IPFRAG_DEFAULT_DATAGRAMS 4096u                  /* in progress at once */
+#define TG_IPFRAG_DEFAULT_BYTES ((size_t)16 * 1024 * 1024) /* payload bytes held */
 #define TG_IPFRAG_MAX_DATAGRAM 65535u   /* IPv4 total length; IPv6 payload length, no jumbo */
 #define TG_IPFRAG_DEFAULT_FRAGMENTS 64u /* pieces held per datagram */
 #define TG_IPFRAG_DEFAULT_TIMEOUT_US (30 * 1000000LL) /* Linux ipfrag_time */

@@ -134,18 +134,33 @@ void tg_live_stats_attach(struct tg_live_stats *s, struct tg_analyzer *a, struct
     s->iface = iface;
 }
 
+/* Resident pages, the second number of /proc/self/statm ("size resident
+ * shared text lib data dt", in pages); 0 when unknown. */
+static uint64_t resident_pages(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f)
+        return 0;
+    char line[128];
+    bool got = fgets(line, sizeof line, f) != NULL;
+    (void)fclose(f); /* opened for reading: nothing is lost */
+    if (!got)
+        return 0;
+    char *after_size, *after_resident;
+    errno = 0;
+    unsigned long long size = strtoull(line, &after_size, 10);
+    unsigned long long resident = strtoull(after_size, &after_resident, 10);
+    if (errno != 0 || after_size == line || after_resident == after_size || resident > size)
+        return 0;
+    return resident;
+}
+
 /* Resident and peak resident memory in bytes (0 when unknown). */
 static void memory_use(uint64_t *rss, uint64_t *peak)
 {
-    *rss = 0;
+    long page = sysconf(_SC_PAGESIZE);
+    *rss = page > 0 ? resident_pages() * (uint64_t)page : 0;
     *peak = 0;
-    FILE *f = fopen("/proc/self/statm", "r");
-    if (f) {
-        unsigned long long size, resident;
-        if (fscanf(f, "%llu %llu", &size, &resident) == 2)
-            *rss = resident * (uint64_t)sysconf(_SC_PAGESIZE);
-        fclose(f);
-    }
     struct rusage ru;
     if (getrusage(RUSAGE_SELF, &ru) == 0)
         *peak = (uint64_t)ru.ru_maxrss * 1024;
@@ -367,6 +382,8 @@ static int run_open(struct live_run *L, const struct tg_live_opts *o, const stru
         tg_log("listening on %s, %s, immediate mode", o->cap.iface, desc);
     int status = finish(L, loop(L));
     tg_analyzer_free(&a);
+    L->a = NULL; /* both lived in this frame only */
+    L->r = NULL;
     return status;
 }
 

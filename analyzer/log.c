@@ -24,13 +24,15 @@ void tg_log_where(const char *file, uint64_t packet)
     where_packet = packet;
 }
 
-static void vlog(const char *fmt, va_list ap, int with_place)
+/* printf-like: the callers' format strings are checked (clang wants this
+ * for the vsnprintf of a non-literal format). */
+__attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list ap, int with_place)
 {
     char line[1024];
     vsnprintf(line, sizeof line, fmt, ap);
     if (with_place)
-        fprintf(stderr, "tlsglass: %s:%llu: %s\n", where_file,
-                (unsigned long long)where_packet, line);
+        fprintf(stderr, "tlsglass: %s:%llu: %s\n", where_file, (unsigned long long)where_packet,
+                line);
     else
         fprintf(stderr, "tlsglass: %s\n", line);
 }

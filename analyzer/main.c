@@ -34,8 +34,12 @@
 #define TG_VERSION "0.1"
 #endif
 
-enum { EXIT_USAGE = TG_EXIT_USAGE, EXIT_INPUT = TG_EXIT_INPUT, EXIT_RESOURCE = TG_EXIT_RESOURCE,
-       EXIT_DAMAGED = TG_EXIT_DAMAGED };
+enum {
+    EXIT_USAGE = TG_EXIT_USAGE,
+    EXIT_INPUT = TG_EXIT_INPUT,
+    EXIT_RESOURCE = TG_EXIT_RESOURCE,
+    EXIT_DAMAGED = TG_EXIT_DAMAGED
+};
 
 struct options {
     const char **inputs;
@@ -43,9 +47,9 @@ struct options {
     const char *output;
     char *filter;
     bool pretty;
-    int emit;              /* -1 not given, 0 end, 1 handshake */
+    int emit; /* -1 not given, 0 end, 1 handshake */
     int64_t stats_interval_us;
-    int immediate;         /* -1 not given, 0 --buffered, 1 --immediate */
+    int immediate;            /* -1 not given, 0 --buffered, 1 --immediate */
     struct tg_live_opts live; /* live.cap.iface set: a live capture */
     struct tg_config cfg;
 };
@@ -143,14 +147,26 @@ static char *read_filter_file(const char *path)
         return NULL;
     char *buf = calloc(1, 65536);
     size_t n = buf ? fread(buf, 1, 65535, f) : 0;
-    fclose(f);
+    (void)fclose(f); /* opened for reading: nothing is lost */
     if (buf)
         buf[n] = '\0';
     return buf;
 }
 
-enum { OPT_PRETTY = 256, OPT_MAX_FLOWS, OPT_IDLE, OPT_CLOSE, OPT_EMIT, OPT_NO_NDPI,
-       OPT_CA_FILE, OPT_CA_PATH, OPT_STATS, OPT_BUFFERED, OPT_IMMEDIATE, OPT_MAX_MEMORY };
+enum {
+    OPT_PRETTY = 256,
+    OPT_MAX_FLOWS,
+    OPT_IDLE,
+    OPT_CLOSE,
+    OPT_EMIT,
+    OPT_NO_NDPI,
+    OPT_CA_FILE,
+    OPT_CA_PATH,
+    OPT_STATS,
+    OPT_BUFFERED,
+    OPT_IMMEDIATE,
+    OPT_MAX_MEMORY
+};
 
 /* --max-memory: bytes, or a number with K, M, G or T (powers of 1024). */
 static int parse_memory(struct options *o)

@@ -21,9 +21,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define TG_OUTPUT_BLOCK (256u * 1024u)  /* offline: bytes gathered per write */
-#define TG_OUTPUT_LIVE_BLOCK 4096u      /* live: PIPE_BUF on Linux */
-#define TG_OUTPUT_MAX_LINE (256u << 20) /* a longer line is refused */
+#define TG_OUTPUT_BLOCK ((size_t)256 * 1024) /* offline: bytes gathered per write */
+#define TG_OUTPUT_LIVE_BLOCK 4096u           /* live: PIPE_BUF on Linux */
+#define TG_OUTPUT_MAX_LINE (256u << 20)      /* a longer line is refused */
 
 struct tg_output {
     int fd;

@@ -158,7 +158,8 @@ static bool check_overlaps(struct tg_reasm *r, uint32_t seq, struct tg_view v)
         uint32_t to = b < hi ? b : hi;
         struct tg_view mine = view_sub(v, from - lo, to - from);
         seen = true;
-        if (mine.len == to - from && memcmp(mine.p, s->data + (from - a), mine.len) != 0)
+        if (mine.len == to - from && mine.len > 0 && /* no memcmp on an empty view */
+            memcmp(mine.p, s->data + (from - a), mine.len) != 0)
             r->c.overlaps++;
     }
     return seen;
@@ -205,7 +206,8 @@ static enum tg_status insert_piece(struct tg_reasm *r, struct tg_reasm_limits *l
         return TG_E_NOMEM;
     s->seq = seq;
     s->len = (uint32_t)v.len;
-    memcpy(s->data, v.p, v.len);
+    if (v.len > 0) /* an empty view may have no pointer at all */
+        memcpy(s->data, v.p, v.len);
     s->next = *link;
     *link = s;
     r->buffered += s->len;

@@ -34,14 +34,14 @@
  * (TG_E_LIMIT; its bytes become a later gap); each hit is counted here.
  */
 struct tg_reasm_limits {
-    size_t max_dir_bytes;   /* buffered out-of-order bytes per direction */
-    size_t max_total_bytes; /* buffered out-of-order bytes, all flows */
-    size_t total_bytes;     /* in use now */
-    uint64_t dir_cap_hits;  /* times a direction's cap forced a gap skip */
-    uint64_t total_cap_hits;/* times the global cap refused a segment */
+    size_t max_dir_bytes;    /* buffered out-of-order bytes per direction */
+    size_t max_total_bytes;  /* buffered out-of-order bytes, all flows */
+    size_t total_bytes;      /* in use now */
+    uint64_t dir_cap_hits;   /* times a direction's cap forced a gap skip */
+    uint64_t total_cap_hits; /* times the global cap refused a segment */
 };
 
-#define TG_REASM_DEFAULT_DIR_BYTES (256u * 1024u)          /* per direction */
+#define TG_REASM_DEFAULT_DIR_BYTES (256u * 1024u)           /* per direction */
 #define TG_REASM_DEFAULT_TOTAL_BYTES (256u * 1024u * 1024u) /* all flows */
 
 struct tg_reasm_counters {
@@ -55,14 +55,14 @@ struct tg_reasm_counters {
 struct tg_reasm_seg; /* a buffered out-of-order segment (private) */
 
 struct tg_reasm {
-    uint32_t next_seq;         /* next byte expected */
-    uint32_t buffered;         /* bytes held in `ooo` */
-    uint32_t segments;         /* segments held in `ooo` */
-    struct tg_reasm_seg *ooo;  /* sorted by sequence, not overlapping */
+    uint32_t next_seq;        /* next byte expected */
+    uint32_t buffered;        /* bytes held in `ooo` */
+    uint32_t segments;        /* segments held in `ooo` */
+    struct tg_reasm_seg *ooo; /* sorted by sequence, not overlapping */
     struct tg_reasm_counters c;
-    bool synced;               /* next_seq is known */
-    bool fin;                  /* FIN seen (data may still be out of order) */
-    bool stopped;              /* consumer wants no more data */
+    bool synced;  /* next_seq is known */
+    bool fin;     /* FIN seen (data may still be out of order) */
+    bool stopped; /* consumer wants no more data */
 };
 
 /* Where in-order bytes and gaps go. Views are valid during the call only. */

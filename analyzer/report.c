@@ -32,7 +32,7 @@
 #include <string.h>
 #include <time.h>
 
-#define TG_REPORT_INITIAL_BUF (64u * 1024u)
+#define TG_REPORT_INITIAL_BUF ((size_t)64 * 1024)
 
 enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty)
 {
@@ -212,7 +212,7 @@ static cJSON *view_string(struct tg_view v)
         return cJSON_CreateString("");
     for (size_t i = 0; i < v.len; i++) {
         uint8_t b = tg_view_at(v, i);
-        text[i] = b >= 0x20 && b < 0x7f ? (char)b : '?';
+        text[i] = (char)(b >= 0x20 && b < 0x7f ? b : '?');
     }
     text[v.len] = '\0';
     cJSON *item = cJSON_CreateString(text);
@@ -284,8 +284,8 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     if (ch->has_key_share) {
         cJSON *a = cJSON_AddArrayToObject(c, "key_share_groups");
         for (size_t i = 0; i < ch->n_key_share_groups; i++)
-            cJSON_AddItemToArray(a, name_or_hex(tg_name_group(ch->key_share_groups[i]),
-                                                ch->key_share_groups[i]));
+            cJSON_AddItemToArray(
+                a, name_or_hex(tg_name_group(ch->key_share_groups[i]), ch->key_share_groups[i]));
     }
     if (ch->has_psk_key_exchange_modes)
         add_u8_ints(c, "psk_key_exchange_modes", ch->psk_key_exchange_modes);
@@ -370,8 +370,8 @@ static void note_truncation(struct tg_session *s, unsigned truncated)
         tg_session_error(s, TG_ERR_CERT_NAME_TRUNCATED);
     if (truncated & TG_X509_TRUNC_SERIAL)
         tg_session_error(s, TG_ERR_CERT_SERIAL_TRUNCATED);
-    if (truncated & (TG_X509_TRUNC_SAN_DNS_NAME | TG_X509_TRUNC_SAN_DNS_COUNT |
-                     TG_X509_TRUNC_SAN_IP_COUNT))
+    if (truncated &
+        (TG_X509_TRUNC_SAN_DNS_NAME | TG_X509_TRUNC_SAN_DNS_COUNT | TG_X509_TRUNC_SAN_IP_COUNT))
         tg_session_error(s, TG_ERR_CERT_SAN_TRUNCATED);
     if (truncated & TG_X509_TRUNC_OTHER)
         tg_session_error(s, TG_ERR_CERT_FIELD_TRUNCATED);
@@ -622,8 +622,7 @@ static void add_ticket(cJSON *o, struct tg_session *s)
     if (!s->ticket.present)
         return;
     struct tg_new_session_ticket t;
-    if (tg_new_session_ticket_parse(s->ticket.body, tg_version_is_tls13(s->version), &t) !=
-        TG_OK) {
+    if (tg_new_session_ticket_parse(s->ticket.body, tg_version_is_tls13(s->version), &t) != TG_OK) {
         tg_session_error(s, TG_ERR_MALFORMED_NEW_SESSION_TICKET);
         return;
     }
@@ -794,8 +793,7 @@ static void add_fingerprints(cJSON *o, const struct tg_session *s)
  * the flow's creation order and first timestamp. */
 static void add_uid(cJSON *o, const struct tg_flow *f)
 {
-    static const char digits[] =
-        "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     uint64_t x = f->serial * 0x9e3779b97f4a7c15ULL ^ (uint64_t)f->ts_first;
     x ^= x >> 31;
     x *= 0xbf58476d1ce4e5b9ULL;
@@ -852,7 +850,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
         bool resumed = is_resumed(s);
         cJSON_AddBoolToObject(o, "resumed", resumed);
         if (resumed) {
-            const char *how = tg_version_is_tls13(s->version) ? "psk"
+            const char *how = tg_version_is_tls13(s->version)  ? "psk"
                               : (last && last->session_ticket) ? "ticket"
                                                                : "session_id";
             cJSON_AddStringToObject(o, "resumption", how);
@@ -861,8 +859,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
     if (s->have_sh || s->have_hrr)
         cJSON_AddBoolToObject(o, "hello_retry_request", s->have_hrr);
     if (s->have_ch2)
-        add_client_hello(o, "retry_client_hello", &s->ch2, s->ch2_record_version,
-                         s->ch2_length);
+        add_client_hello(o, "retry_client_hello", &s->ch2, s->ch2_record_version, s->ch2_length);
     uint16_t group = add_ske(o, s);
     if (s->have_sh && tg_version_is_tls13(s->version) && s->sh.has_key_share)
         group = s->sh.key_share_group;
@@ -950,7 +947,7 @@ static void write_line(struct tg_report *r, cJSON *o)
 void tg_report_session(struct tg_report *r, const struct tg_flow *f, bool update)
 {
     if (!f->sess || !f->sess->saw_hello)
-        return; /* no handshake record was ever seen: not a TLS session */
+        return;         /* no handshake record was ever seen: not a TLS session */
     tg_jsonmem_begin(); /* the record's nodes come from an arena, dropped at once */
     cJSON *o = build(r, f);
     if (o && update)

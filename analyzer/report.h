@@ -20,11 +20,11 @@ struct tg_validator;
 struct tg_report {
     struct tg_output out; /* whole lines, written with write(2) */
     bool pretty;
-    bool failed;        /* a write failed: the output is incomplete */
+    bool failed; /* a write failed: the output is incomplete */
     int write_errno;
-    char *buf;          /* the JSON text of one record, reused */
+    char *buf; /* the JSON text of one record, reused */
     size_t cap;
-    struct tg_x509_cache *certs; /* summaries of certificates seen */
+    struct tg_x509_cache *certs;    /* summaries of certificates seen */
     struct tg_validator *validator; /* trust store for `validation`; NULL: none */
     uint64_t records;
 };
@@ -62,7 +62,7 @@ struct tg_report_stats {
     bool final;        /* the last record of the run */
     const char *iface; /* the -i interface; NULL offline */
     uint64_t packets, bytes;
-    bool have_pcap;    /* the pcap_stats counters are known (live) */
+    bool have_pcap; /* the pcap_stats counters are known (live) */
     uint64_t pcap_received, drops_kernel, drops_interface;
     uint64_t flows, flows_created, flows_evicted;
     uint64_t sessions; /* flows in which TLS was found */

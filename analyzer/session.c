@@ -339,8 +339,7 @@ void tg_session_handshake(struct tg_session *s, int dir, uint8_t type, struct tg
     }
 }
 
-void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view body,
-                                   int64_t ts)
+void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view body, int64_t ts)
 {
     add_event(s, dir, TG_EV_HANDSHAKE, HS_CLIENT_HELLO, body.len, ts);
     s->saw_hello = true;
@@ -514,8 +513,7 @@ static void protected_tls13(struct tg_session *s, int dir, uint8_t type, uint32_
     complete(s, ts);
 }
 
-void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t length,
-                          int64_t ts)
+void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t length, int64_t ts)
 {
     if (!s->have_sh && s->have_ch && tg_session_side(s, dir) == 0 && !s->finished[0] &&
         type == TG_CT_APPLICATION_DATA) {

@@ -23,25 +23,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TG_SESSION_ARENA_CAP (1024u * 1024u) /* bytes a session may keep */
-#define TG_MAX_MESSAGES 128  /* entries in `messages` */
-#define TG_MAX_ALERTS 16     /* entries in `alerts` */
-#define TG_MAX_CHAIN 16      /* certificates kept per chain */
+#define TG_SESSION_ARENA_CAP ((size_t)1024 * 1024) /* bytes a session may keep */
+#define TG_MAX_MESSAGES 128                        /* entries in `messages` */
+#define TG_MAX_ALERTS 16                           /* entries in `alerts` */
+#define TG_MAX_CHAIN 16                            /* certificates kept per chain */
 
 enum tg_event_kind {
-    TG_EV_HANDSHAKE,  /* a plaintext handshake message */
+    TG_EV_HANDSHAKE, /* a plaintext handshake message */
     TG_EV_CCS,
-    TG_EV_ALERT,      /* a plaintext alert */
-    TG_EV_ENCRYPTED,  /* a protected record during the handshake */
+    TG_EV_ALERT,     /* a plaintext alert */
+    TG_EV_ENCRYPTED, /* a protected record during the handshake */
 };
 
 struct tg_event {
     int64_t ts;
-    uint32_t length;  /* message body, or record body for CCS/alert/encrypted */
-    uint8_t dir;      /* flow direction 0/1 */
-    uint8_t kind;     /* enum tg_event_kind */
-    uint8_t hs_type;  /* handshake type for TG_EV_HANDSHAKE */
-    bool hrr;         /* a ServerHello that is a HelloRetryRequest */
+    uint32_t length; /* message body, or record body for CCS/alert/encrypted */
+    uint8_t dir;     /* flow direction 0/1 */
+    uint8_t kind;    /* enum tg_event_kind */
+    uint8_t hs_type; /* handshake type for TG_EV_HANDSHAKE */
+    bool hrr;        /* a ServerHello that is a HelloRetryRequest */
 };
 
 struct tg_alert_event {
@@ -60,7 +60,7 @@ struct tg_kept {
 };
 
 struct tg_chain {
-    struct tg_view body;  /* the whole Certificate message body */
+    struct tg_view body; /* the whole Certificate message body */
     bool tls13;
     bool present;
 };
@@ -68,41 +68,41 @@ struct tg_chain {
 struct tg_session {
     struct tg_arena arena;
     struct tg_tls_dir tls[2];
-    int client_dir;               /* flow direction of the client, -1 unknown */
-    uint64_t errors;              /* TG_ERR_BIT(enum tg_err) */
+    int client_dir;  /* flow direction of the client, -1 unknown */
+    uint64_t errors; /* TG_ERR_BIT(enum tg_err) */
 
-    struct tg_client_hello ch;    /* first ClientHello */
-    struct tg_client_hello ch2;   /* ClientHello after a HelloRetryRequest */
+    struct tg_client_hello ch;  /* first ClientHello */
+    struct tg_client_hello ch2; /* ClientHello after a HelloRetryRequest */
     struct tg_server_hello sh;
     struct tg_server_hello hrr;
-    bool saw_hello;               /* a ClientHello or ServerHello was framed */
+    bool saw_hello; /* a ClientHello or ServerHello was framed */
     bool have_ch, have_ch2, have_sh, have_hrr;
     uint32_t ch_length, ch2_length, sh_length;
     uint16_t ch2_record_version;
-    uint16_t version;             /* negotiated, 0 until a ServerHello */
+    uint16_t version; /* negotiated, 0 until a ServerHello */
 
     struct tg_chain server_chain, client_chain;
     struct tg_kept ske, cke, cert_request, cert_verify, ticket;
 
     int64_t ts_client_hello, ts_server_hello, ts_done;
-    bool ccs[2];                  /* by side: 0 client, 1 server */
-    bool finished[2];             /* first protected handshake record seen */
+    bool ccs[2];      /* by side: 0 client, 1 server */
+    bool finished[2]; /* first protected handshake record seen */
     uint32_t protected_records[2];
-    bool server_flight_seen;      /* TLS 1.3: protected records from the server */
-    bool abbreviated;             /* server CCS before any server certificate */
+    bool server_flight_seen; /* TLS 1.3: protected records from the server */
+    bool abbreviated;        /* server CCS before any server certificate */
     bool server_sent_certificate;
     bool established;
     bool failed;
-    int fail_side;                /* side whose alert or RST failed it, -1 */
-    bool closed[2];               /* by side: `messages` takes no more of its events */
-    bool early_data_seen;         /* 0-RTT records before the ServerHello */
+    int fail_side;        /* side whose alert or RST failed it, -1 */
+    bool closed[2];       /* by side: `messages` takes no more of its events */
+    bool early_data_seen; /* 0-RTT records before the ServerHello */
 
     struct tg_event *events;
     uint32_t n_events, cap_events;
     struct tg_alert_event alerts[TG_MAX_ALERTS];
     uint32_t n_alerts;
 
-    struct tg_ndpi_result ndpi;   /* nDPI's verdict, once it has one */
+    struct tg_ndpi_result ndpi; /* nDPI's verdict, once it has one */
 };
 
 struct tg_session *tg_session_new(void);
@@ -113,13 +113,11 @@ void tg_session_error(struct tg_session *s, enum tg_err e);
 /* Calls from the framing, `dir` being the flow direction. */
 void tg_session_handshake(struct tg_session *s, int dir, uint8_t type, struct tg_view body,
                           int64_t ts);
-void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view body,
-                                   int64_t ts);
+void tg_session_sslv2_client_hello(struct tg_session *s, int dir, struct tg_view body, int64_t ts);
 void tg_session_sslv2_server_hello(struct tg_session *s, int dir, uint32_t length, int64_t ts);
 void tg_session_ccs(struct tg_session *s, int dir, uint32_t length, int64_t ts);
 void tg_session_alert(struct tg_session *s, int dir, uint8_t level, uint8_t desc, int64_t ts);
-void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t length,
-                          int64_t ts);
+void tg_session_protected(struct tg_session *s, int dir, uint8_t type, uint32_t length, int64_t ts);
 
 /* Calls from the flow. */
 void tg_session_reset(struct tg_session *s, int dir, int64_t ts);

@@ -202,7 +202,8 @@ static void hs_feed(struct tg_session *s, int dir, struct tg_view chunk, int64_t
         if (n > tg_rd_left(&r))
             n = tg_rd_left(&r);
         struct tg_view part = tg_rd_bytes(&r, n);
-        memcpy(d->hs_buf + d->hs_have, part.p, part.len);
+        if (part.len > 0)
+            memcpy(d->hs_buf + d->hs_have, part.p, part.len);
         d->hs_have += (uint32_t)n;
         if (d->hs_have == d->hs_len) {
             struct tg_view body = {d->hs_buf, d->hs_len};
@@ -361,7 +362,8 @@ static void record_body(struct tg_session *s, int dir, struct tg_rd *r, int64_t 
             d->hs_cap = d->body_len;
         }
         struct tg_view part = tg_rd_bytes(r, n);
-        memcpy(d->hs_buf + d->hs_have, part.p, part.len);
+        if (part.len > 0)
+            memcpy(d->hs_buf + d->hs_have, part.p, part.len);
         d->hs_have += (uint32_t)n;
         d->body_left -= (uint32_t)n;
         if (d->body_left == 0) {

@@ -20,7 +20,7 @@
 #include <stdint.h>
 
 #define TG_MAX_RECORD_BODY (16384u + 2048u) /* RFC 5246 6.2.3, ciphertext */
-#define TG_MAX_HS_MESSAGE (256u * 1024u)     /* a handshake message we reassemble */
+#define TG_MAX_HS_MESSAGE (256u * 1024u)    /* a handshake message we reassemble */
 
 /* Record content types (RFC 8446 B.1). */
 enum {
@@ -34,35 +34,35 @@ enum {
 struct tg_session;
 
 struct tg_tls_dir {
-    uint8_t hdr[5];       /* a record header split across views */
+    uint8_t hdr[5]; /* a record header split across views */
     uint8_t hdr_have;
-    uint8_t type;         /* current record */
+    uint8_t type; /* current record */
     bool in_body;
     uint32_t body_len;
     uint32_t body_left;
-    bool encrypted;       /* this side's records are protected */
-    bool judge;           /* after a CCS that may or may not turn this side
-                           * protected: the next handshake record is judged
-                           * by its first bytes (see tg_tls_judge_hello) */
-    uint8_t probe[6];     /* those first bytes, gathered across views */
+    bool encrypted;   /* this side's records are protected */
+    bool judge;       /* after a CCS that may or may not turn this side
+                       * protected: the next handshake record is judged
+                       * by its first bytes (see tg_tls_judge_hello) */
+    uint8_t probe[6]; /* those first bytes, gathered across views */
     uint8_t probe_have;
-    bool null_cipher;     /* after CCS under a NULL-cipher suite: records are
-                           * content in the clear, then a MAC of mac_len bytes
-                           * (judged on the Finished first) */
+    bool null_cipher; /* after CCS under a NULL-cipher suite: records are
+                       * content in the clear, then a MAC of mac_len bytes
+                       * (judged on the Finished first) */
     uint8_t mac_len;
-    bool resync;          /* looking for a record header after a gap */
-    bool dead;            /* stopped: nothing more is read */
-    bool started;         /* a first record was read */
-    bool sslv2;           /* this side speaks SSLv2 records */
+    bool resync;            /* looking for a record header after a gap */
+    bool dead;              /* stopped: nothing more is read */
+    bool started;           /* a first record was read */
+    bool sslv2;             /* this side speaks SSLv2 records */
     uint16_t first_version; /* record version of the first record */
-    uint16_t version;     /* record version of the current record */
+    uint16_t version;       /* record version of the current record */
     /* handshake message reassembly across records */
     uint8_t hs_hdr[4];
     uint8_t hs_hdr_have;
-    uint32_t hs_len;      /* body length of the current message */
-    uint32_t hs_have;     /* body bytes copied so far */
-    bool hs_skip;         /* current message is over the cap: skip it */
-    uint8_t *hs_buf;      /* only for a message split across views */
+    uint32_t hs_len;  /* body length of the current message */
+    uint32_t hs_have; /* body bytes copied so far */
+    bool hs_skip;     /* current message is over the cap: skip it */
+    uint8_t *hs_buf;  /* only for a message split across views */
     uint32_t hs_cap;
     /* alert reassembly */
     uint8_t alert[2];

@@ -598,8 +598,7 @@ static bool verify_chain(X509_STORE *store, X509 *leaf, STACK_OF(X509) *rest, in
     *from = INT64_MIN;
     *until = INT64_MAX;
     bool steady = first.error != X509_V_ERR_UNSPECIFIED && narrow(leaf, at, from, until) &&
-                  narrow_stack(rest, at, from, until) &&
-                  narrow_stack(first.chain, at, from, until);
+                  narrow_stack(rest, at, from, until) && narrow_stack(first.chain, at, from, until);
     sk_X509_pop_free(first.chain, X509_free);
     return steady;
 }

@@ -149,7 +149,10 @@ bool tg_digest_sha256(struct tg_view v, uint8_t out[TG_SHA256_LEN])
 
 /* ---- time ---- */
 
-static bool is_leap(long y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+static bool is_leap(long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
 
 /* Leap years in 1 .. y-1. */
 static long leaps_before(long y)

@@ -20,7 +20,10 @@ enum tg_status tg_alert_parse(struct tg_view body, struct tg_alert *out)
     return TG_OK;
 }
 
-bool tg_alert_maybe_plaintext(size_t n) { return n == 2; }
+bool tg_alert_maybe_plaintext(size_t n)
+{
+    return n == 2;
+}
 
 const char *tg_alert_level_name(uint8_t level)
 {

@@ -84,7 +84,10 @@ bool tg_certificate_next(struct tg_certificate_iter *it, struct tg_view *der)
     return true;
 }
 
-enum tg_status tg_certificate_status(const struct tg_certificate_iter *it) { return it->status; }
+enum tg_status tg_certificate_status(const struct tg_certificate_iter *it)
+{
+    return it->status;
+}
 
 enum tg_status tg_certificate_count(struct tg_view body, bool is_tls13, size_t *count)
 {

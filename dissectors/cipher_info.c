@@ -195,6 +195,7 @@ bool tg_cipher_info_from_name(const char *name, struct tg_cipher_info *out)
 {
     struct tg_cipher_info zero = {TG_KEX_UNKNOWN, TG_AUTH_UNKNOWN, 0, 32};
     struct parts ps;
+    memset(&ps, 0, sizeof ps); /* parts past ps.n read as empty, never as garbage */
     *out = zero;
     if (!name || !split_name(name, &ps) || ps.n < 2)
         return false;

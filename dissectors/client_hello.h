@@ -56,7 +56,7 @@ struct tg_client_hello {
     struct tg_view supported_versions;               /* u16 list */
     struct tg_view psk_key_exchange_modes;           /* u8 list */
     uint16_t key_share_groups[TG_CH_MAX_KEY_SHARES]; /* in order, GREASE kept */
-    size_t n_key_share_groups; /* kept; more set TG_CH_TOO_MANY_KEY_SHARES */
+    size_t n_key_share_groups;                       /* kept; more set TG_CH_TOO_MANY_KEY_SHARES */
     bool has_alpn, has_supported_versions, has_signature_algorithms;
     bool has_supported_groups, has_ec_point_formats, has_key_share;
     bool has_psk_key_exchange_modes;

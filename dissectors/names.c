@@ -811,6 +811,5 @@ bool tg_version_is_tls13(uint16_t v)
 {
     /* 0x7fNN: IETF drafts; 0x7e0N: Google's experiment versions;
      * 0xfbNN: Facebook's Fizz drafts. */
-    return v == 0x0304 || v == 0xfefc || (v >> 8) == 0x7f || (v >> 8) == 0x7e ||
-           (v >> 8) == 0xfb;
+    return v == 0x0304 || v == 0xfefc || (v >> 8) == 0x7f || (v >> 8) == 0x7e || (v >> 8) == 0xfb;
 }

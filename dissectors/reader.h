@@ -203,9 +203,7 @@ static inline struct tg_rd tg_rd_vec24(struct tg_rd *r)
  */
 static inline void tg_rd_close(struct tg_rd *parent, const struct tg_rd *child)
 {
-    if (child->err)
-        tg_rd_fail(parent, TG_RD_BAD);
-    else if (child->off != child->len)
+    if (child->err != TG_RD_OK || child->off != child->len)
         tg_rd_fail(parent, TG_RD_BAD);
 }
 

@@ -57,6 +57,7 @@ static void check_common(enum tg_status st, size_t needed, size_t cap, const cha
         require(hash[0] == '\0');
         return;
     }
+    require(str != NULL && cap >= needed); /* a success had the room it needed */
     require(strlen(str) + 1 == needed);
     require(strlen(hash) == hash_len);
     if (hash_len == 32) /* an MD5; JA4's form is checked by check_ja4() */
@@ -81,6 +82,7 @@ static const char *check_sorted(const char *p, char end)
 
 static void check_ja4(const char *ja4, const char *ja4_r)
 {
+    require(ja4_r != NULL); /* a success had a buffer (check_common) */
     require(strlen(ja4) == 36 && ja4[10] == '_' && ja4[23] == '_');
     require(all_hex(ja4 + 11, 12) && all_hex(ja4 + 24, 12));
     require(memcmp(ja4, ja4_r, 10) == 0 && ja4_r[10] == '_');

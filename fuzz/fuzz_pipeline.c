@@ -33,8 +33,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     FILE *f = fopen(path, "wb");
     if (!f)
         return 0;
-    fwrite(data, 1, size, f);
-    fclose(f);
+    size_t written = fwrite(data, 1, size, f);
+    if (fclose(f) != 0 || written != size)
+        abort(); /* /tmp full or gone: the replay would test a different input */
     struct tg_report report;
     if (tg_report_open(&report, "/dev/null", false) != TG_OK)
         abort();

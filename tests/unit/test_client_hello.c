@@ -372,7 +372,7 @@ static void test_caps_and_duplicates(void)
     CHECK(ch.has_key_share && ch.n_key_share_groups == TG_CH_MAX_KEY_SHARES);
     CHECK(ch.key_share_groups[0] == 0x0010 && ch.key_share_groups[15] == 0x001f);
     CHECK(ch.problems == TG_CH_TOO_MANY_KEY_SHARES); /* the cut is told */
-    shares[1] = 16 * 5; /* exactly the cap: nothing cut */
+    shares[1] = 16 * 5;                              /* exactly the cap: nothing cut */
     at = put_ext(buf, head + 2, 51, shares, 2 + 16 * 5);
     CHECK(parse_built(buf, head, at, &ch) == TG_OK);
     CHECK(ch.n_key_share_groups == 16 && ch.problems == 0);

@@ -78,10 +78,14 @@ static struct tg_view copy_of(const uint8_t *p, size_t n)
     if (n)
         memcpy(b, p, n);
     struct tg_view v = {b, n};
+    /* cppcheck-suppress memleak ; returned in the view, freed by release() */
     return v;
 }
 
-static void release(struct tg_view v) { free((void *)(uintptr_t)v.p); }
+static void release(struct tg_view v)
+{
+    free((void *)(uintptr_t)v.p);
+}
 
 /* Hex (spaces allowed between bytes) into a malloc'd buffer of its size. */
 static struct tg_view from_hex(const char *hex)
@@ -341,7 +345,10 @@ struct out {
     size_t n;
 };
 
-static void put_u8(struct out *o, unsigned v) { o->b[o->n++] = (uint8_t)v; }
+static void put_u8(struct out *o, unsigned v)
+{
+    o->b[o->n++] = (uint8_t)v;
+}
 
 static void put_u16(struct out *o, size_t v)
 {
@@ -964,7 +971,7 @@ static void test_encrypted_extensions(void)
 
     static struct out o;
     o.n = 0;
-    put_u16(&o, 40 * 4);
+    put_u16(&o, (size_t)40 * 4);
     for (unsigned i = 0; i < 40; i++) {
         put_u16(&o, 0xff00 + i);
         put_u16(&o, 0);

@@ -71,6 +71,8 @@ static void u16(struct buf *b, unsigned v)
 
 static void bytes(struct buf *b, const void *p, size_t n)
 {
+    if (n == 0)
+        return; /* p may be NULL: an empty extension body */
     const uint8_t *q = p;
     for (size_t i = 0; i < n; i++)
         u8(b, q[i]);

@@ -114,12 +114,12 @@ static int load(const char *path)
 
 /* How a replay alters the capture. */
 struct alter {
-    size_t piece;        /* cut payloads into pieces of this size (0: whole) */
-    bool swap;           /* send each pair of pieces in reverse order */
-    bool duplicate;      /* send every data piece twice */
-    bool drop_syns;      /* leave out SYN and SYN-ACK */
-    int drop_data_from;  /* drop the first data segment of this port (0: none) */
-    uint32_t seq_shift;  /* added to every sequence number of both sides */
+    size_t piece;       /* cut payloads into pieces of this size (0: whole) */
+    bool swap;          /* send each pair of pieces in reverse order */
+    bool duplicate;     /* send every data piece twice */
+    bool drop_syns;     /* leave out SYN and SYN-ACK */
+    int drop_data_from; /* drop the first data segment of this port (0: none) */
+    uint32_t seq_shift; /* added to every sequence number of both sides */
 };
 
 static void send_piece(struct tg_flows *t, const struct tg_packet *whole, size_t off, size_t n,
@@ -130,12 +130,11 @@ static void send_piece(struct tg_flows *t, const struct tg_packet *whole, size_t
     p.payload.len = n;
     p.seq = whole->seq + (uint32_t)off;
     if (!last)
-        p.flags &= (uint8_t)~(TG_TCP_FIN | TG_TCP_RST);
+        p.flags &= (uint8_t) ~(TG_TCP_FIN | TG_TCP_RST);
     tg_flows_packet(t, &p, ts);
 }
 
-static void replay_frame(struct tg_flows *t, struct tg_packet *p, int64_t ts,
-                         const struct alter *a)
+static void replay_frame(struct tg_flows *t, struct tg_packet *p, int64_t ts, const struct alter *a)
 {
     size_t len = p->payload.len;
     size_t piece = a->piece && a->piece < len ? a->piece : (len ? len : 1);
@@ -258,6 +257,7 @@ static void open_tls(struct tg_flows *t, uint16_t port, int64_t ts)
 /* The table's account equals the sum of its flows' and the bucket array. */
 static bool account_ok(const struct tg_flows *t)
 {
+    /* NOLINTNEXTLINE(bugprone-sizeof-expression): the buckets are flow pointers */
     size_t sum = t->n_buckets * sizeof *t->buckets;
     const struct tg_flow_list *lists[2] = {&t->open, &t->closing};
     for (int i = 0; i < 2; i++)
@@ -287,7 +287,7 @@ static void test_flow_cap(void)
     CHECK(account_ok(&t), "account after 2 flows");
     open_tls(&t, 1003, 40);
     CHECK(n_ends == 1 && ends[0].port == 1002, "flow cap: %d ended, first port %u", n_ends,
-          n_ends ? ends[0].port : 0);
+          n_ends ? (unsigned)ends[0].port : 0u);
     CHECK(n_ends == 1 && ends[0].why == TG_END_EVICTED, "flow cap: why %d",
           n_ends ? (int)ends[0].why : -1);
     CHECK(n_ends == 1 && (ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "no evicted error");
@@ -311,7 +311,7 @@ static void test_closing_first(void)
     send_tcp(&t, 2002, true, TG_TCP_RST, 9999, NULL, 0, 30);
     open_tls(&t, 2003, 40);
     CHECK(n_ends == 1 && ends[0].port == 2002 && ends[0].why == TG_END_CLOSED,
-          "closing first: %d ended, port %u", n_ends, n_ends ? ends[0].port : 0);
+          "closing first: %d ended, port %u", n_ends, n_ends ? (unsigned)ends[0].port : 0u);
     CHECK(n_ends == 1 && !(ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "closed one evicted");
     CHECK(t.stats.closed_early == 1 && t.stats.evicted_flow_cap == 0, "closed_early %llu",
           (unsigned long long)t.stats.closed_early);
@@ -328,7 +328,7 @@ static void test_memory_cap(void)
     t.max_memory = t.mem + 5 * (sizeof(struct tg_flow) + sizeof(struct tg_session) + 30000);
     bool held = true, exact = true;
     for (uint16_t port = 3000; port < 3020; port++) {
-        open_tls(&t, port, port * 10);
+        open_tls(&t, port, (int64_t)port * 10);
         for (uint32_t k = 0; k < 3; k++) /* past a hole after the hello */
             send_tcp(&t, port, true, TG_TCP_ACK, 5000 + k * 8000, junk, 8000, port * 10 + 2);
         held &= t.mem + t.other_mem <= t.max_memory;
@@ -472,18 +472,16 @@ int main(void)
             CHECK(n_got == 1, "piece %zu variant %d: %d sessions", sizes[i], variant, n_got);
             if (n_got != 1)
                 continue;
-            CHECK(strcmp(got[0].events, base.events) == 0, "piece %zu variant %d: %s",
-                  sizes[i], variant, got[0].events);
+            CHECK(strcmp(got[0].events, base.events) == 0, "piece %zu variant %d: %s", sizes[i],
+                  variant, got[0].events);
             CHECK(strcmp(got[0].state, "established") == 0, "piece %zu: %s", sizes[i],
                   got[0].state);
             CHECK(got[0].errors == 0, "piece %zu variant %d: errors %llx", sizes[i], variant,
                   (unsigned long long)got[0].errors);
             if (variant == 1 && sizes[i] < 500)
-                CHECK(got[0].c.out_of_order > 0, "piece %zu: no out-of-order counted",
-                      sizes[i]);
+                CHECK(got[0].c.out_of_order > 0, "piece %zu: no out-of-order counted", sizes[i]);
             if (variant == 2)
-                CHECK(got[0].c.retransmitted > 0, "piece %zu: no retransmission counted",
-                      sizes[i]);
+                CHECK(got[0].c.retransmitted > 0, "piece %zu: no retransmission counted", sizes[i]);
         }
     }
 

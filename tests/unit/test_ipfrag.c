@@ -688,8 +688,8 @@ static enum tg_status feed_wire(struct tg_ipfrag *t, const uint8_t *pkt, size_t 
     memset(&p, 0, sizeof p);
     *dec = tg_decode_ip(v, cut, &p);
     enum tg_status st = TG_E_MALFORMED;
-    struct tg_view out;
-    uint8_t proto;
+    struct tg_view out = {NULL, 0};
+    uint8_t proto = 0;
     if (*dec == TG_DEC_FRAGMENT)
         st = tg_ipfrag_add(t, &p, 0, &out, &proto);
     free(c);

@@ -97,7 +97,8 @@ static void fx_init(struct fx *f, size_t dir_cap, size_t total_cap)
 
 static void fx_default(struct fx *f)
 {
-    fx_init(f, TG_REASM_DEFAULT_DIR_BYTES, TG_REASM_DEFAULT_TOTAL_BYTES);
+    /* The default caps are unsigned int products: cast, as size_t is meant. */
+    fx_init(f, (size_t)TG_REASM_DEFAULT_DIR_BYTES, (size_t)TG_REASM_DEFAULT_TOTAL_BYTES);
 }
 
 /* Feeds text (may be "") at seq to r, from a malloc'd buffer of its exact size. */
@@ -108,6 +109,7 @@ static enum tg_status feed(struct tg_reasm *r, struct tg_reasm_limits *lim, stru
     uint8_t *p = malloc(n ? n : 1);
     if (!p)
         abort();
+    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): bytes, not a string */
     memcpy(p, text, n);
     struct tg_view v = {p, n};
     struct tg_reasm_sink sink = {sink_data, sink_gap, o};
@@ -548,7 +550,7 @@ static void test_global_cap(void)
     CHECK_EQ(f.lim.total_cap_hits, 1);
     CHECK_EQ(f.lim.total_bytes, 10);
     CHECK_EQ(f.r.buffered, 4);
-    CHECK_EQ(f.r.segments, 1); /* the refused one holds nothing */
+    CHECK_EQ(f.r.segments, 1);           /* the refused one holds nothing */
     CHECK_EQ(seg(&f, 5, "bbbb"), TG_OK); /* in order: never refused */
     CHECK_STREAM(&f, "aaaabbbbcccc");
     CHECK_EQ(f.lim.total_bytes, 6);

@@ -168,7 +168,7 @@ static cJSON *record_of(struct tg_session *s)
     static char line[1 << 16];
     char *got = in ? fgets(line, sizeof line, in) : NULL;
     if (in)
-        fclose(in);
+        (void)fclose(in); /* opened for reading: nothing is lost */
     unlink(path);
     return got ? cJSON_Parse(line) : NULL;
 }

@@ -68,7 +68,10 @@ static struct tg_view from_hex(const char *hex)
     return v;
 }
 
-static void release(struct tg_view v) { free((void *)(uintptr_t)v.p); }
+static void release(struct tg_view v)
+{
+    free((void *)(uintptr_t)v.p);
+}
 
 static const char RSA_DER_HEX[] =
     "3082039b30820283a00302010202090123456789abcdef01300d06092a864886f70d01010b0500303e310b30"
@@ -382,8 +385,7 @@ static void test_name_cut(void)
     printf("names over the cap keep their whole leading RDNs\n");
     const char *full = "CN=leaf.glass.test,OU=Z\xc3\xbcrich,O=Glass\\, Inc.,C=DE";
     name_case(NAME4_HEX, 50, full, false, __LINE__);
-    name_case(NAME4_HEX, 49, "CN=leaf.glass.test,OU=Z\xc3\xbcrich,O=Glass\\, Inc.", true,
-              __LINE__);
+    name_case(NAME4_HEX, 49, "CN=leaf.glass.test,OU=Z\xc3\xbcrich,O=Glass\\, Inc.", true, __LINE__);
     /* the escaped ',' inside O's value is no RDN boundary */
     name_case(NAME4_HEX, 40, "CN=leaf.glass.test,OU=Z\xc3\xbcrich", true, __LINE__);
     name_case(NAME4_HEX, 29, "CN=leaf.glass.test", true, __LINE__);
