@@ -21,24 +21,11 @@
  * prefix of a hello.
  */
 #include "../../analyzer/fingerprint.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
 
 static void check_str(const char *got, const char *want, int line)
 {

@@ -7,26 +7,13 @@
  * after an allocation, or a use of a rewound arena fails the run.
  */
 #include "../../analyzer/jsonmem.h"
+#include "testkit.h"
 
 #include <cjson/cJSON.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
 
 /* A record-like tree: strings, raw numbers, nested arrays and objects. */
 static cJSON *sample(int seed, size_t n_items)

@@ -4,23 +4,10 @@
  * points in each registry, NULL for unknown codes, and RFC 8701 GREASE.
  */
 #include "../../dissectors/names.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-#define CHECK(cond) check((cond), #cond, __LINE__)
 
 static bool is(const char *got, const char *want)
 {
