@@ -129,7 +129,7 @@ static inline struct tg_view tg_rd_bytes(struct tg_rd *r, size_t n)
     struct tg_view v = {NULL, 0};
     if (!tg_rd_need(r, n))
         return v;
-    v.p = r->p + r->off;
+    v.p = n ? r->p + r->off : r->p; /* a {NULL, 0} cursor: NULL + 0 is undefined in C */
     v.len = n;
     r->off += n;
     return v;
@@ -147,7 +147,7 @@ static inline struct tg_view tg_rd_peek(const struct tg_rd *r, size_t n)
     struct tg_view v = {NULL, 0};
     if (r->err || n > r->len - r->off)
         return v;
-    v.p = r->p + r->off;
+    v.p = n ? r->p + r->off : r->p;
     v.len = n;
     return v;
 }
