@@ -4,12 +4,12 @@
 CC      ?= cc
 PKGS    := libpcap libndpi libcjson libcrypto
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) | sed 's/-I/-isystem /g')
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wcast-qual -Wvla -Wimplicit-fallthrough -Werror
-BASE := -std=c11 -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' -g $(WARN) $(PKG_CFLAGS)
+BASE := -std=c11 -pthread -D_GNU_SOURCE -DTG_VERSION='"$(VERSION)"' -g $(WARN) $(PKG_CFLAGS)
 REL_CFLAGS  := $(BASE) -O2 -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 REL_LDFLAGS := -pie -Wl,-z,relro,-z,now
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -24,7 +24,7 @@ ASAN_OBJ := $(LIB_SRC:%.c=build/asan/%.o)
 UNITS    := $(UNIT_SRC:tests/unit/%.c=build/asan/tests/%)
 REPLAYS  := $(FUZZ_SRC:fuzz/%.c=build/asan/fuzz/%)
 
-.PHONY: all test unit replay asan bench fuzz lint clang clean
+.PHONY: all test unit replay asan tsan bench fuzz lint clang clean
 .SECONDARY:
 all: build/tlsglass
 
@@ -47,6 +47,18 @@ build/asan/tlsglass: $(ASAN_OBJ) build/asan/analyzer/main.o
 	@echo "  LD-SAN  $@"
 	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
+# ThreadSanitizer build, for --threads (tests/threads.sh).
+TSAN_CFLAGS := $(BASE) -O1 -fsanitize=thread
+tsan: build/tsan/tlsglass
+build/tsan/tlsglass: $(LIB_SRC:%.c=build/tsan/%.o) build/tsan/analyzer/main.o
+	@echo "  LD-TSAN $@"
+	@$(CC) -fsanitize=thread -o $@ $^ $(PKG_LIBS)
+
+build/tsan/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC-TSAN $<"
+	@$(CC) $(TSAN_CFLAGS) -MMD -MP -c -o $@ $<
+
 build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD-SAN  $@"
@@ -68,7 +80,7 @@ export UBSAN_OPTIONS := print_stacktrace=1:halt_on_error=1
 # Every test under ASan+UBSan: unit tests, fuzz corpus replay, the
 # project's captures (scenarios and tshark agreement), the public captures
 # in ../shared when present, and the schema over every record written.
-test: build/asan/tlsglass $(UNITS) $(REPLAYS)
+test: build/asan/tlsglass build/tsan/tlsglass $(UNITS) $(REPLAYS)
 	@tests/run.sh
 
 unit: $(UNITS)

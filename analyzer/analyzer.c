@@ -6,6 +6,7 @@
 
 #include "classify.h"
 #include "log.h"
+#include "pool.h"
 #include "session.h"
 
 #include <string.h>
@@ -16,10 +17,11 @@ void tg_config_defaults(struct tg_config *c)
     c->max_memory = TG_DEFAULT_MAX_MEMORY;
     c->idle_timeout_us = TG_FLOW_DEFAULT_IDLE_US;
     c->close_delay_us = TG_FLOW_DEFAULT_CLOSE_US;
-    c->reasm_dir_bytes = (size_t)TG_REASM_DEFAULT_DIR_BYTES; /* the macros are unsigned int */
-    c->reasm_total_bytes = (size_t)TG_REASM_DEFAULT_TOTAL_BYTES;
+    c->reasm_dir_bytes = TG_REASM_DEFAULT_DIR_BYTES;
+    c->reasm_total_bytes = TG_REASM_DEFAULT_TOTAL_BYTES;
     c->emit_handshake = false;
     c->no_ndpi = false;
+    c->threads = 1;
     c->ca_file = NULL;
     c->ca_path = NULL;
     c->validator = NULL;
@@ -96,9 +98,27 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
         a->flows.on_handshake = on_handshake;
     a->flows.idle_us = cfg->idle_timeout_us;
     a->flows.close_us = cfg->close_delay_us;
+    if (cfg->threads > 1) {
+        st = tg_pool_new(&a->pool, cfg->threads, cfg, report);
+        if (st != TG_OK)
+            tg_analyzer_free(a);
+        return st;
+    }
     if (!cfg->no_ndpi)
         a->flows.ndpi = tg_ndpi_new(); /* NULL: records go without app_protocol */
     return TG_OK;
+}
+
+/* A decoded TCP segment: to the flow table, or to its worker. */
+static void tcp_segment(struct tg_analyzer *a, const struct tg_packet *p, int64_t ts)
+{
+    a->stats.tcp++;
+    if (a->pool) {
+        tg_pool_packet(a->pool, p, ts, a->stats.packets);
+    } else {
+        a->flows.frame_no = a->stats.packets;
+        tg_flows_packet(&a->flows, p, ts);
+    }
 }
 
 /* A fragment: when it completes its datagram, the TCP segment goes on. */
@@ -116,10 +136,8 @@ static void fragment(struct tg_analyzer *a, struct tg_packet *p, int64_t ts)
         tg_flows_fit_memory(&a->flows);
         return;
     }
-    if (tg_decode_transport(proto, segment, false, p) == TG_DEC_TCP) {
-        a->stats.tcp++;
-        tg_flows_packet(&a->flows, p, ts);
-    }
+    if (tg_decode_transport(proto, segment, false, p) == TG_DEC_TCP)
+        tcp_segment(a, p, ts);
 }
 
 void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_view frame,
@@ -130,8 +148,7 @@ void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_vi
     a->stats.bytes += wire_len;
     switch (tg_decode(dlt, frame, wire_len, &p)) {
     case TG_DEC_TCP:
-        a->stats.tcp++;
-        tg_flows_packet(&a->flows, &p, ts);
+        tcp_segment(a, &p, ts);
         return;
     case TG_DEC_OTHER:
         a->stats.other++;
@@ -151,7 +168,43 @@ void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_vi
         a->stats.unsupported++;
         break;
     }
-    tg_flows_expire(&a->flows, ts);
+    if (a->pool)
+        tg_pool_time(a->pool, ts, false);
+    else
+        tg_flows_expire(&a->flows, ts);
+}
+
+void tg_analyzer_expire(struct tg_analyzer *a, int64_t now)
+{
+    if (a->pool)
+        tg_pool_time(a->pool, now, true);
+    else
+        tg_flows_expire(&a->flows, now);
+}
+
+void tg_analyzer_note_damage(struct tg_analyzer *a)
+{
+    if (a->pool)
+        tg_pool_damage(a->pool);
+    else
+        tg_flows_note_damage(&a->flows);
+}
+
+void tg_analyzer_sync(struct tg_analyzer *a)
+{
+    if (a->pool)
+        tg_pool_sync(a->pool);
+}
+
+int tg_analyzer_wake_fd(const struct tg_analyzer *a)
+{
+    return a->pool ? tg_pool_wake_fd(a->pool) : -1;
+}
+
+void tg_analyzer_refresh(struct tg_analyzer *a)
+{
+    if (a->pool)
+        tg_pool_collect(a->pool, a);
 }
 
 void tg_analyzer_caps(const struct tg_analyzer *a, struct tg_cap_counters *out)
@@ -184,15 +237,26 @@ void tg_analyzer_caps(const struct tg_analyzer *a, struct tg_cap_counters *out)
 
 void tg_analyzer_finish(struct tg_analyzer *a)
 {
-    tg_flows_end_all(&a->flows);
+    if (a->pool)
+        tg_pool_finish(a->pool);
+    else
+        tg_flows_end_all(&a->flows);
 }
 
 void tg_analyzer_free(struct tg_analyzer *a)
 {
+    tg_pool_free(a->pool);
+    a->pool = NULL;
     tg_flows_free(&a->flows);
     tg_ndpi_free(a->flows.ndpi);
     a->flows.ndpi = NULL;
     tg_ipfrag_free(&a->frags);
+}
+
+void tg_analyzer_stop(struct tg_analyzer *a)
+{
+    if (a->pool)
+        tg_pool_stop(a->pool);
 }
 
 uint64_t tg_analyzer_memory(const struct tg_analyzer *a)

@@ -25,6 +25,7 @@ struct tg_config {
     size_t reasm_total_bytes;
     bool emit_handshake; /* a record at the handshake's end, then an update */
     bool no_ndpi;        /* skip nDPI classification */
+    unsigned threads;    /* --threads: worker threads; 1: the reading thread does all */
     const char *ca_file; /* trust store for chain validation (NULL: system's) */
     const char *ca_path;
     struct tg_validator *validator; /* made from ca_file/ca_path by main() */
@@ -72,11 +73,20 @@ struct tg_cap_counters {
     uint64_t memory_max_bytes;       /* the cap (--max-memory) */
 };
 
+struct tg_pool;
+
+/*
+ * With --threads N the analyzer is the reading thread's front: it decodes,
+ * rebuilds fragments and hands TCP segments to a pool of workers (pool.h),
+ * each an analyzer of its own. Its `flows` then hold the workers' counters,
+ * summed by tg_analyzer_refresh, and no flows.
+ */
 struct tg_analyzer {
     struct tg_flows flows;
     struct tg_ipfrag frags;
     struct tg_report *report;
     struct tg_analyzer_stats stats;
+    struct tg_pool *pool; /* NULL: one thread */
 };
 
 enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *cfg,
@@ -86,6 +96,24 @@ enum tg_status tg_analyzer_init(struct tg_analyzer *a, const struct tg_config *c
 void tg_analyzer_packet(struct tg_analyzer *a, int dlt, int64_t ts, struct tg_view frame,
                         uint32_t wire_len);
 
+/* The live clock: flows idle too long end (offline, packets move time). */
+void tg_analyzer_expire(struct tg_analyzer *a, int64_t now);
+
+/* The input was damaged or cut: every open session says so. */
+void tg_analyzer_note_damage(struct tg_analyzer *a);
+
+/* Writes the records ready so far (--threads: hands queued packets over and
+ * writes what the workers have finished). */
+void tg_analyzer_sync(struct tg_analyzer *a);
+
+/* --threads: a descriptor that polls readable when workers have records
+ * ready for tg_analyzer_sync; -1 with one thread. */
+int tg_analyzer_wake_fd(const struct tg_analyzer *a);
+
+/* Brings a's counters (flows, stats, caps) up to date before they are read
+ * (--threads: sums the workers'). */
+void tg_analyzer_refresh(struct tg_analyzer *a);
+
 /* The cap counters so far. */
 void tg_analyzer_caps(const struct tg_analyzer *a, struct tg_cap_counters *out);
 
@@ -93,6 +121,10 @@ void tg_analyzer_caps(const struct tg_analyzer *a, struct tg_cap_counters *out);
 void tg_analyzer_finish(struct tg_analyzer *a);
 
 void tg_analyzer_free(struct tg_analyzer *a);
+
+/* Stops the worker threads (--threads) and frees nothing else: for a
+ * process about to exit. */
+void tg_analyzer_stop(struct tg_analyzer *a);
 
 /* Bytes the analyzer counts itself, what --max-memory bounds: flow entries
  * and their table, buffered out-of-order TCP bytes, sessions (struct, arena,

@@ -133,7 +133,7 @@ static enum tg_capture_result read_packets(struct tg_analyzer *a, pcap_t *p, con
         /* Always said, however many input problems the rate limit hid. */
         tg_log("%s:%llu: capture file damaged, reading stops here: %s", path,
                (unsigned long long)n + 1, pcap_geterr(p));
-        tg_flows_note_damage(&a->flows);
+        tg_analyzer_note_damage(a);
         return TG_CAP_DAMAGED;
     }
     return TG_CAP_OK; /* PCAP_ERROR_EOF (-2) */

@@ -14,10 +14,29 @@
  * ndpi_detection_giveup ends an undecided flow with a guess. The flow's
  * `risk` is a bit set of ndpi_risk_enum values. ndpi_free_flow_data frees
  * what nDPI hung on a flow (TLS reassembly buffer, certificate names).
+ *
+ * What nDPI hangs on a flow is counted: nDPI allocates through functions it
+ * lets its user set (set_ndpi_malloc, set_ndpi_free, for the whole
+ * process), and ours add the size of each block to, or take it from, the
+ * count of the flow whose call is under way (a thread's own).
+ *
+ * nDPI 4.2 gathers a TLS flow's bytes until a record is whole in
+ * l4.tcp.tls.message: `buffer`, `buffer_len` bytes malloc'd of which
+ * `buffer_used` hold data; 2 KB when the first packet comes, kept until the
+ * flow is freed, and grown (ndpi_realloc, keeping the data) when a packet
+ * does not fit. Between two packets only the data matters, so after each
+ * packet an empty buffer is given back (nDPI allocates a new one whenever
+ * `buffer` is NULL) and any other is cut to its data (the next packet grows
+ * it again). So that thousands of flows fed in turn do not each malloc a
+ * buffer per packet, the module keeps one empty buffer given back, and
+ * lends it to the next flow that has none (not at its first packet, when
+ * nDPI sets its state up).
  */
 #include "classify.h"
 
+#include <malloc.h>
 #include <ndpi_api.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,14 +48,92 @@ _Static_assert(NDPI_MAX_RISK <= 64, "nDPI risks must fit a 64-bit set");
 struct tg_ndpi {
     struct ndpi_detection_module_struct *mod; /* NULL until the first flow */
     bool failed;                              /* building it failed: no more tries */
+    uint8_t *spare;                           /* an empty TLS buffer, for the next flow */
+    unsigned spare_len;
 };
 
 struct tg_ndpi_flow {
     struct ndpi_flow_struct nf; /* nDPI wants it zeroed before the first packet */
     ndpi_protocol proto;        /* the last verdict */
+    size_t held;                /* bytes nDPI allocated for the flow and holds */
     uint32_t packets;           /* packets fed */
     bool decided;
 };
+
+_Static_assert(sizeof(struct tg_ndpi_flow) <= TG_NDPI_FLOW_MAX, "TG_NDPI_FLOW_MAX is too small");
+
+/* ------------------------------------------------------------ allocation */
+
+static _Thread_local size_t *held_by; /* the count of the flow being worked on */
+
+static void *counting_malloc(size_t n)
+{
+    void *p = malloc(n);
+    if (p && held_by)
+        *held_by += malloc_usable_size(p);
+    return p;
+}
+
+static void counting_free(void *p)
+{
+    if (p && held_by) {
+        size_t n = malloc_usable_size(p);
+        *held_by -= n < *held_by ? n : *held_by; /* not one of its own: none */
+    }
+    free(p);
+}
+
+/* Calls into nDPI for f go between these two. */
+static void work_on(struct tg_ndpi_flow *f)
+{
+    held_by = &f->held;
+}
+
+static void done_with(void)
+{
+    held_by = NULL;
+}
+
+#define SPARE_MAX 4096u /* a larger empty buffer is freed, not kept */
+
+/* The module's spare TLS buffer to f, if f has none (see above). */
+static void lend_tls_buffer(struct tg_ndpi *mod, struct tg_ndpi_flow *f)
+{
+    struct message *m = &f->nf.l4.tcp.tls.message;
+    if (!mod->spare || m->buffer || f->packets == 0)
+        return;
+    m->buffer = mod->spare;
+    m->buffer_len = mod->spare_len;
+    m->buffer_used = 0;
+    f->held += malloc_usable_size(mod->spare);
+    mod->spare = NULL;
+}
+
+/* nDPI's TLS buffer of f cut to its data (see above). */
+static void trim_tls_buffer(struct tg_ndpi *mod, struct tg_ndpi_flow *f)
+{
+    struct message *m = &f->nf.l4.tcp.tls.message;
+    if (!m->buffer || m->buffer_used >= m->buffer_len)
+        return;
+    if (m->buffer_used == 0) {
+        if (!mod->spare && m->buffer_len <= SPARE_MAX) {
+            size_t n = malloc_usable_size(m->buffer);
+            f->held -= n < f->held ? n : f->held;
+            mod->spare = m->buffer;
+            mod->spare_len = m->buffer_len;
+        } else {
+            ndpi_free(m->buffer);
+        }
+        m->buffer = NULL;
+        m->buffer_len = 0;
+        return;
+    }
+    uint8_t *p = ndpi_realloc(m->buffer, m->buffer_len, m->buffer_used);
+    if (!p)
+        return; /* it keeps its room */
+    m->buffer = p;
+    m->buffer_len = m->buffer_used;
+}
 
 /* ----------------------------------------------------------- risk names */
 
@@ -124,6 +221,8 @@ const char *tg_ndpi_risk_next(uint64_t *risks)
 
 struct tg_ndpi *tg_ndpi_new(void)
 {
+    set_ndpi_malloc(counting_malloc);
+    set_ndpi_free(counting_free);
     return calloc(1, sizeof(struct tg_ndpi));
 }
 
@@ -132,7 +231,12 @@ static bool module_ready(struct tg_ndpi *m)
 {
     if (m->mod || m->failed)
         return m->mod != NULL;
+    /* --threads: workers build their modules one at a time; nDPI does not
+     * say that building two at once is safe. */
+    static pthread_mutex_t building = PTHREAD_MUTEX_INITIALIZER;
+    pthread_mutex_lock(&building);
     m->mod = ndpi_init_detection_module(ndpi_no_prefs);
+    pthread_mutex_unlock(&building);
     if (!m->mod) {
         m->failed = true;
         return false;
@@ -150,6 +254,7 @@ void tg_ndpi_free(struct tg_ndpi *m)
         return;
     if (m->mod)
         ndpi_exit_detection_module(m->mod);
+    ndpi_free(m->spare);
     free(m);
 }
 
@@ -171,8 +276,43 @@ void tg_ndpi_flow_free(struct tg_ndpi_flow *f)
 {
     if (!f)
         return;
+    work_on(f);
     ndpi_free_flow_data(&f->nf);
+    done_with();
     free(f);
+}
+
+size_t tg_ndpi_flow_memory(const struct tg_ndpi_flow *f)
+{
+    return sizeof *f + f->held;
+}
+
+size_t tg_ndpi_flow_pack(const struct tg_ndpi_flow *f, uint8_t *out)
+{
+    return tg_arena_pack(f, sizeof *f, out);
+}
+
+void tg_ndpi_flow_release(struct tg_ndpi_flow *f)
+{
+    free(f);
+}
+
+struct tg_ndpi_flow *tg_ndpi_flow_unpack(const uint8_t *in, size_t len)
+{
+    struct tg_ndpi_flow *f = malloc(sizeof *f);
+    if (f && !tg_arena_unpack(in, len, f, sizeof *f))
+        abort(); /* not bytes tg_ndpi_flow_pack wrote: memory is corrupt */
+    return f;
+}
+
+void tg_ndpi_flow_free_packed(const uint8_t *in, size_t len)
+{
+    struct tg_ndpi_flow f;
+    if (!tg_arena_unpack(in, len, &f, sizeof f))
+        abort();
+    work_on(&f);
+    ndpi_free_flow_data(&f.nf);
+    done_with();
 }
 
 /* Decided the way ndpiReader decides: the app is known and nDPI wants no
@@ -192,9 +332,14 @@ bool tg_ndpi_feed(struct tg_ndpi *m, struct tg_ndpi_flow *f, struct tg_view ip, 
     if (ip.len == 0 || ip.len > UINT16_MAX)
         return false;
     uint64_t ms = ts_us > 0 ? (uint64_t)ts_us / 1000u : 0u;
+    work_on(f);
+    lend_tls_buffer(m, f);
     f->proto = ndpi_detection_process_packet(m->mod, &f->nf, ip.p, (unsigned short)ip.len, ms);
     f->packets++;
     f->decided = has_decided(m, f);
+    if (!f->decided)
+        trim_tls_buffer(m, f);
+    done_with();
     return f->decided;
 }
 
@@ -202,7 +347,9 @@ void tg_ndpi_result(struct tg_ndpi *m, struct tg_ndpi_flow *f, struct tg_ndpi_re
 {
     if (!f->decided || f->proto.app_protocol == NDPI_PROTOCOL_UNKNOWN) {
         uint8_t guessed = 0;
+        work_on(f);
         f->proto = ndpi_detection_giveup(m->mod, &f->nf, 1, &guessed);
+        done_with();
         f->decided = true;
     }
     memset(out, 0, sizeof *out);

@@ -13,15 +13,16 @@
  * tg_ndpi_result and frees the state: tg_ndpi_result on an undecided flow
  * makes nDPI give up and guess, as ndpiReader does at the end of a capture.
  *
- * Memory per flow while it is fed: the state (tg_ndpi_flow_size(), 704
- * bytes with nDPI 4.2) plus what nDPI hangs on it, for TLS mainly its record
- * reassembly buffer and certificate names: 4.4 KB on average and 20 KB at
- * most over the 756 TLS flows of the public test captures.
+ * Memory per flow while it is fed: the state (tg_ndpi_flow_size(), 712
+ * bytes with nDPI 4.2) plus what nDPI hangs on it, counted as it is
+ * allocated (tg_ndpi_flow_memory): for TLS mainly the part of a record it
+ * holds until the record is whole, and the certificate's names.
  */
 #ifndef TG_CLASSIFY_H
 #define TG_CLASSIFY_H
 
 #include "../dissectors/reader.h"
+#include "arena.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -84,5 +85,28 @@ const char *tg_ndpi_risk_name(unsigned n);
 
 /* bytes of one flow state (what tg_ndpi_flow_new allocates) */
 size_t tg_ndpi_flow_size(void);
+
+/* Bytes a flow state holds now: itself and what nDPI allocated for it. */
+size_t tg_ndpi_flow_memory(const struct tg_ndpi_flow *f);
+
+/*
+ * Packing (flow.h: cold flows), as for sessions (session.h): a state
+ * waiting for its flow's next packet may be kept as the packed bytes of
+ * its struct, what nDPI hung on it staying where it is.
+ */
+#define TG_NDPI_FLOW_MAX 1024u /* tg_ndpi_flow_size() is no more */
+#define TG_NDPI_PACKED_MAX TG_ARENA_PACKED_MAX(TG_NDPI_FLOW_MAX)
+
+/* Packs f into out (room for TG_NDPI_PACKED_MAX bytes): the length. */
+size_t tg_ndpi_flow_pack(const struct tg_ndpi_flow *f, uint8_t *out);
+
+/* After tg_ndpi_flow_pack: frees f's struct alone. */
+void tg_ndpi_flow_release(struct tg_ndpi_flow *f);
+
+/* The state packed in `in`, in a struct of its own; NULL when out of memory. */
+struct tg_ndpi_flow *tg_ndpi_flow_unpack(const uint8_t *in, size_t len);
+
+/* Frees what the state packed in `in` holds. */
+void tg_ndpi_flow_free_packed(const uint8_t *in, size_t len);
 
 #endif

@@ -3,8 +3,15 @@
  *
  * Memory is accounted per flow: after each packet the flow's cost is taken
  * again (entry, buffered segments, session and nDPI state) and the table's
- * total moved by the difference; nothing but the flow's own packets changes
- * its cost, so the total stays exact without walking the table.
+ * total moved by the difference; nothing but the flow's own packets (and
+ * its packing) changes its cost, so the total stays exact without walking
+ * the table.
+ *
+ * Hot and cold (flow.h): `hot` is a ring of TG_FLOW_HOT slots, one per
+ * packet; a flow sits in the slot of its last packet. The slot a packet
+ * takes was last taken TG_FLOW_HOT packets ago: a flow still in it has had
+ * no packet since, and is packed. A cold flow is unpacked when it gets a
+ * packet, when it ends, and when the input breaks off.
  */
 #include "flow.h"
 
@@ -14,6 +21,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* A cold flow's state: the packed session, then the packed nDPI state. */
+struct tg_flow_cold {
+    size_t held;       /* bytes the packed states point to: arenas, buffers, nDPI's */
+    uint32_t sess_len; /* bytes of the packed session; 0: none */
+    uint32_t ndpi_len; /* bytes of the packed nDPI state; 0: none */
+    uint8_t bytes[];
+};
 
 #define TG_FLOW_MIN_BUCKETS 4096u
 #define MALLOC_SLACK 16u /* what malloc adds to a block, about: header and rounding */
@@ -106,10 +121,11 @@ enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_f
     t->max_flows = max_flows ? max_flows : TG_FLOW_DEFAULT_MAX;
     t->idle_us = TG_FLOW_DEFAULT_IDLE_US;
     t->close_us = TG_FLOW_DEFAULT_CLOSE_US;
-    t->lim.max_dir_bytes = (size_t)TG_REASM_DEFAULT_DIR_BYTES; /* the macros are unsigned int */
-    t->lim.max_total_bytes = (size_t)TG_REASM_DEFAULT_TOTAL_BYTES;
+    t->lim.max_dir_bytes = TG_REASM_DEFAULT_DIR_BYTES;
+    t->lim.max_total_bytes = TG_REASM_DEFAULT_TOTAL_BYTES;
     t->on_end = on_end;
     t->on_end_ctx = ctx;
+    t->hot_max = TG_FLOW_HOT;
     return TG_OK;
 }
 
@@ -201,17 +217,13 @@ static struct tg_reasm_sink make_sink(struct feed_ctx *c)
 
 /* ------------------------------------------------------------ accounting */
 
-static size_t session_memory(const struct tg_session *s)
+/* What a session holds beyond its struct: arena, events, split-message buffers. */
+static size_t session_held(const struct tg_session *s)
 {
-    return sizeof *s + MALLOC_SLACK + tg_arena_memory(&s->arena) + s->tls[0].hs_cap +
-           s->tls[1].hs_cap;
-}
-
-/* nDPI's state of f, as flow.h estimates it. */
-static size_t ndpi_memory(const struct tg_flow *f)
-{
-    size_t held = (size_t)TG_MAX_RECORD_BODY + 5 + f->ndpi_fed_max;
-    return tg_ndpi_flow_size() + TG_FLOW_NDPI_BASE + (f->ndpi_fed < held ? f->ndpi_fed : held);
+    size_t n = tg_arena_memory(&s->arena) + s->tls[0].hs_cap + s->tls[1].hs_cap;
+    if (s->cap_events)
+        n += s->cap_events * sizeof *s->events + MALLOC_SLACK;
+    return n;
 }
 
 /* What f costs now, about (see flow.h). */
@@ -219,9 +231,11 @@ static size_t flow_memory(const struct tg_flow *f)
 {
     size_t n = sizeof *f + MALLOC_SLACK + tg_reasm_memory(&f->rs[0]) + tg_reasm_memory(&f->rs[1]);
     if (f->sess)
-        n += session_memory(f->sess);
+        n += sizeof *f->sess + MALLOC_SLACK + session_held(f->sess);
     if (f->ndpi)
-        n += ndpi_memory(f);
+        n += tg_ndpi_flow_memory(f->ndpi) + MALLOC_SLACK;
+    if (f->cold)
+        n += sizeof *f->cold + f->cold->sess_len + f->cold->ndpi_len + MALLOC_SLACK + f->cold->held;
     return n;
 }
 
@@ -238,6 +252,126 @@ static void account(struct tg_flows *t, struct tg_flow *f)
     t->mem = t->mem - f->mem + now;
     f->mem = now;
     note_peak(t);
+}
+
+/* ------------------------------------------------------------ cold flows */
+
+/* Packs f's session and nDPI state into one block; f stays hot if it cannot. */
+static void freeze(struct tg_flows *t, struct tg_flow *f)
+{
+    if (f->cold || (!f->sess && !f->ndpi))
+        return;
+    uint8_t buf[TG_SESSION_PACKED_MAX + TG_NDPI_PACKED_MAX];
+    size_t held = 0, sess_len = 0, ndpi_len = 0;
+    if (f->sess) {
+        held += session_held(f->sess);
+        sess_len = tg_session_pack(f->sess, buf);
+    }
+    if (f->ndpi) {
+        held += tg_ndpi_flow_memory(f->ndpi) - tg_ndpi_flow_size();
+        ndpi_len = tg_ndpi_flow_pack(f->ndpi, buf + sess_len);
+    }
+    struct tg_flow_cold *c = malloc(sizeof *c + sess_len + ndpi_len);
+    if (!c)
+        return;
+    c->held = held;
+    c->sess_len = (uint32_t)sess_len;
+    c->ndpi_len = (uint32_t)ndpi_len;
+    memcpy(c->bytes, buf, sess_len + ndpi_len);
+    if (f->sess && t->n_spare < TG_FLOW_SPARES)
+        t->spare[t->n_spare++] = f->sess;
+    else if (f->sess)
+        tg_session_release(f->sess);
+    if (f->ndpi)
+        tg_ndpi_flow_release(f->ndpi);
+    f->sess = NULL;
+    f->ndpi = NULL;
+    f->cold = c;
+    account(t, f);
+}
+
+/* Unpacks a cold f; false (f still cold) when out of memory. */
+static bool thaw(struct tg_flows *t, struct tg_flow *f)
+{
+    struct tg_flow_cold *c = f->cold;
+    if (!c)
+        return true;
+    struct tg_session *s = NULL;
+    struct tg_ndpi_flow *n = NULL;
+    if (c->sess_len) {
+        s = tg_session_unpack(c->bytes, c->sess_len, t->n_spare ? t->spare[t->n_spare - 1] : NULL);
+        if (!s)
+            return false;
+        if (t->n_spare && s == t->spare[t->n_spare - 1])
+            t->n_spare--;
+    }
+    if (c->ndpi_len && !(n = tg_ndpi_flow_unpack(c->bytes + c->sess_len, c->ndpi_len))) {
+        if (s)
+            tg_session_release(s); /* its packed bytes still hold it */
+        return false;
+    }
+    f->sess = s;
+    f->ndpi = n;
+    f->cold = NULL;
+    free(c);
+    if (f->lost && f->sess)
+        tg_session_error(f->sess, TG_ERR_SESSION_MEMORY);
+    f->lost = false;
+    return true;
+}
+
+/* Frees what a cold f holds, unpacked or not. */
+static void free_cold(struct tg_flow *f)
+{
+    struct tg_flow_cold *c = f->cold;
+    if (!c)
+        return;
+    if (c->sess_len)
+        tg_session_free_packed(c->bytes, c->sess_len);
+    if (c->ndpi_len)
+        tg_ndpi_flow_free_packed(c->bytes + c->sess_len, c->ndpi_len);
+    free(c);
+    f->cold = NULL;
+}
+
+/*
+ * f gets a packet: unpacked if cold, it takes the next slot of the ring,
+ * and the flow whose packet had that slot, if it has had none since, is
+ * packed. False when f stays cold (out of memory): its packet is not read,
+ * as if the capture had lost it, and its session gets session_memory.
+ */
+static bool make_hot(struct tg_flows *t, struct tg_flow *f)
+{
+    if (!t->hot && t->hot_max)
+        /* NOLINTNEXTLINE(bugprone-sizeof-expression): the slots are flow pointers */
+        t->hot = calloc(t->hot_max, sizeof *t->hot);
+    if (!t->hot)
+        return true; /* no ring: every flow stays hot */
+    if (f->hot_slot != TG_FLOW_NOT_HOT) {
+        t->hot[f->hot_slot] = NULL;
+    } else if (!thaw(t, f)) {
+        f->lost = true;
+        return false;
+    }
+    struct tg_flow *old = t->hot[t->hot_pos];
+    if (old) {
+        old->hot_slot = TG_FLOW_NOT_HOT;
+        freeze(t, old);
+    }
+    t->hot[t->hot_pos] = f;
+    f->hot_slot = (uint32_t)t->hot_pos;
+    t->hot_pos = (t->hot_pos + 1) % t->hot_max;
+    return true;
+}
+
+/* f ends: out of the ring, and unpacked if it can be (else freed packed). */
+static void last_thaw(struct tg_flows *t, struct tg_flow *f)
+{
+    if (f->hot_slot != TG_FLOW_NOT_HOT)
+        t->hot[f->hot_slot] = NULL;
+    f->hot_slot = TG_FLOW_NOT_HOT;
+    if (!thaw(t, f))
+        free_cold(f); /* no record: its session cannot be read */
 }
 
 /* -------------------------------------------------------- classification */
@@ -266,10 +400,6 @@ static void classify_packet(struct tg_flows *t, struct tg_flow *f, const struct 
         if (!f->ndpi)
             return;
     }
-    uint32_t len = p->payload.len > UINT32_MAX ? UINT32_MAX : (uint32_t)p->payload.len;
-    f->ndpi_fed = len > UINT32_MAX - f->ndpi_fed ? UINT32_MAX : f->ndpi_fed + len;
-    if (len > f->ndpi_fed_max)
-        f->ndpi_fed_max = len;
     if (tg_ndpi_feed(t->ndpi, f->ndpi, p->ip, ts) || tg_session_handshake_over(f->sess))
         classify_end(t, f);
 }
@@ -278,7 +408,8 @@ static void classify_packet(struct tg_flows *t, struct tg_flow *f, const struct 
 
 static void end_flow(struct tg_flows *t, struct tg_flow *f, enum tg_flow_end why)
 {
-    if (f->kind == TG_FLOW_TLS) {
+    last_thaw(t, f);
+    if (f->kind == TG_FLOW_TLS && f->sess) {
         classify_end(t, f);
         for (int d = 0; d < 2; d++) {
             struct feed_ctx c = {t, f, d, f->ts_last};
@@ -351,9 +482,16 @@ void tg_flows_note_damage(struct tg_flows *t)
 {
     struct tg_flow_list *lists[2] = {&t->open, &t->closing};
     for (int i = 0; i < 2; i++)
-        for (struct tg_flow *f = lists[i]->head; f; f = f->next)
+        for (struct tg_flow *f = lists[i]->head; f; f = f->next) {
+            bool cold = f->cold != NULL;
+            if (!thaw(t, f))
+                f->lost = true; /* it gets session_memory instead */
             if (f->sess)
                 tg_session_error(f->sess, TG_ERR_DAMAGED_INPUT);
+            if (cold)
+                freeze(t, f);
+            account(t, f);
+        }
 }
 
 void tg_flows_free(struct tg_flows *t)
@@ -361,6 +499,10 @@ void tg_flows_free(struct tg_flows *t)
     tg_flows_end_all(t);
     free(t->buckets);
     t->buckets = NULL;
+    free(t->hot);
+    t->hot = NULL;
+    while (t->n_spare)
+        tg_session_release(t->spare[--t->n_spare]);
     t->mem = 0;
 }
 
@@ -383,8 +525,11 @@ static struct tg_flow *new_flow(struct tg_flows *t, const struct tg_packet *p, u
     f->n_vlan = p->n_vlan;
     memcpy(f->vlan, p->vlan, sizeof f->vlan);
     f->ts_first = ts;
-    f->serial = ++t->serial;
+    /* The number of the creating frame, when the owner says it: the same
+     * with --threads as without. */
+    f->serial = t->frame_no ? t->frame_no : ++t->serial;
     f->midstream = !(p->flags & TG_TCP_SYN);
+    f->hot_slot = TG_FLOW_NOT_HOT;
     tg_reasm_init(&f->rs[0]);
     tg_reasm_init(&f->rs[1]);
     size_t k = h & (t->n_buckets - 1);
@@ -566,19 +711,21 @@ void tg_flows_packet(struct tg_flows *t, const struct tg_packet *p, int64_t ts)
             return;
         dir = 0;
     }
+    bool readable = make_hot(t, f);
     f->ts_last = ts;
     f->packets[dir]++;
     f->bytes[dir] += p->payload.len;
-    f->cut |= p->payload_cut;
+    if (p->payload_cut)
+        f->cut = true;
     list_remove(list_of(t, f), f);
     list_append(list_of(t, f), f);
 
     if (p->flags & TG_TCP_SYN)
         on_syn(f, dir, p);
-    if (f->kind != TG_FLOW_NOT_TLS)
+    if (f->kind != TG_FLOW_NOT_TLS && readable)
         reassemble(t, f, dir, p, ts);
     on_fin_rst(t, f, dir, p, ts);
-    if (f->kind == TG_FLOW_TLS)
+    if (f->kind == TG_FLOW_TLS && f->sess)
         classify_packet(t, f, p, ts);
     if (t->on_handshake && f->sess && !f->handshake_told && f->sess->saw_hello &&
         tg_session_handshake_over(f->sess)) {

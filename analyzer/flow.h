@@ -10,10 +10,18 @@
  * SYN on a tuple already tracked ends the old flow first: port reuse never
  * merges two sessions.
  *
+ * Cold flows: the flows of the last TG_FLOW_HOT packets are hot; any other
+ * flow is cold, its session and nDPI state packed (session.h, classify.h)
+ * into one block until its next packet. A flow among thousands open at once
+ * thus costs its entry, the copies its session keeps, and a few hundred
+ * bytes of packed state; a flow whose packets come close together is never
+ * packed.
+ *
  * Caps (docs/limits.md): at most max_flows entries, and, when max_memory is
  * set, at most that many bytes of accounted memory: each flow's entry, its
- * buffered out-of-order segments, its session (the struct, its arena, its
- * split-message buffers) and its nDPI state, plus the bucket array, plus
+ * buffered out-of-order segments, its session (the struct or its packed
+ * bytes, its arena, its split-message buffers) and its nDPI state (the
+ * same, and what nDPI allocated for it), plus the bucket array, plus
  * `other_mem` (what the owner accounts elsewhere against the same cap: IP
  * fragments). When a cap is hit, flows are ended until it holds: closing
  * flows first (they have finished: ending them early loses nothing), then
@@ -35,14 +43,13 @@
 #define TG_FLOW_FIRST_DATA_WINDOW (1u << 20)      /* first data this far past the SYN: resync */
 #define TG_FLOW_PROBE_SEGMENTS 32u                /* payload segments looked at for a hello */
 #define TG_FLOW_DEFAULT_CLOSE_US (5 * 1000000LL)  /* like Zeek's close delay */
-/*
- * What nDPI hangs on a flow state it is fed, beyond tg_ndpi_flow_size(), is
- * out of sight; it is counted as TG_FLOW_NDPI_BASE plus the bytes fed, but
- * no more than one whole record and the largest payload fed: nDPI 4.2 keeps
- * TLS bytes only until their record is whole. classify.h measured 4.4 KB on
- * average, 20 KB at most, over real captures.
- */
-#define TG_FLOW_NDPI_BASE ((size_t)4 * 1024)
+/* Packets whose flows stay hot (unpacked): few enough that their state
+ * stays in the CPU's caches until it is packed. A build may set it: with
+ * -DTG_FLOW_HOT=1u every flow is packed as soon as another has a packet. */
+#ifndef TG_FLOW_HOT
+#define TG_FLOW_HOT 64u
+#endif
+#define TG_FLOW_SPARES 4 /* session structs kept for reuse once packed away */
 
 enum tg_flow_kind { TG_FLOW_UNKNOWN, TG_FLOW_TLS, TG_FLOW_NOT_TLS };
 
@@ -52,39 +59,45 @@ enum tg_flow_end { TG_END_CLOSED, TG_END_IDLE, TG_END_REUSED, TG_END_EVICTED, TG
 struct tg_session;
 struct tg_ndpi;
 struct tg_ndpi_flow;
+struct tg_flow_cold;
 
+#define TG_FLOW_NOT_HOT UINT32_MAX /* tg_flow.hot_slot of a flow not among the hot */
+
+/* The fields a lookup reads come first, in one cache line. */
 struct tg_flow {
-    struct tg_flow *hnext;       /* hash chain */
-    struct tg_flow *prev, *next; /* activity list */
+    struct tg_flow *hnext; /* hash chain */
     uint32_t hash;
+    uint16_t port[2];
+    uint8_t addr[2][16];
     uint8_t ip_version;
     uint8_t kind; /* enum tg_flow_kind */
     uint8_t n_vlan;
-    bool closing;
-    bool syn[2], fin[2], rst;
-    bool midstream;      /* the first packet was not a SYN */
-    bool cut;            /* some packet lost bytes to the snaplen */
-    bool upgraded;       /* TLS began after cleartext (STARTTLS...) */
-    bool handshake_told; /* on_handshake was called */
-    bool limited;        /* a reassembly cap was hit before the session began */
-    uint8_t probed;      /* deliveries looked at for TLS so far */
-    bool started[2];     /* a side's first bytes were judged */
+    uint8_t probed;  /* deliveries looked at for TLS so far */
+    bool started[2]; /* a side's first bytes were judged */
     uint8_t start_len[2];
-    uint8_t start[2][6]; /* a side's first bytes, until judged */
-    uint16_t vlan[TG_MAX_VLANS];
-    uint16_t port[2];
-    uint8_t addr[2][16];
-    uint32_t isn[2];
+    bool syn[2], fin[2];
+    bool rst : 1;
+    bool closing : 1;
+    bool midstream : 1;          /* the first packet was not a SYN */
+    bool cut : 1;                /* some packet lost bytes to the snaplen */
+    bool upgraded : 1;           /* TLS began after cleartext (STARTTLS...) */
+    bool handshake_told : 1;     /* on_handshake was called */
+    bool limited : 1;            /* a reassembly cap was hit before the session began */
+    bool lost : 1;               /* a packet went unread: its cold state could not be unpacked */
+    struct tg_flow *prev, *next; /* activity list */
+    struct tg_session *sess;     /* NULL until TLS is seen, and while cold */
+    struct tg_ndpi_flow *ndpi;   /* nDPI's state: TLS flows, until nDPI decides; NULL while cold */
+    struct tg_flow_cold *cold;   /* a cold flow's packed session and nDPI state */
     int64_t ts_first, ts_last;
     uint64_t bytes[2];
     uint64_t packets[2];
-    uint64_t serial;       /* order of creation, for the uid */
-    size_t mem;            /* bytes accounted to this flow (in tg_flows.mem) */
-    uint32_t ndpi_fed;     /* payload bytes fed to nDPI (saturating) */
-    uint32_t ndpi_fed_max; /* the largest payload fed to nDPI */
+    uint64_t serial; /* order of creation, for the uid */
+    size_t mem;      /* bytes accounted to this flow (in tg_flows.mem) */
+    uint32_t isn[2];
+    uint32_t hot_slot; /* in tg_flows.hot, or TG_FLOW_NOT_HOT */
+    uint16_t vlan[TG_MAX_VLANS];
+    uint8_t start[2][6]; /* a side's first bytes, until judged */
     struct tg_reasm rs[2];
-    struct tg_session *sess;
-    struct tg_ndpi_flow *ndpi; /* nDPI's state: TLS flows, until nDPI decides */
 };
 
 struct tg_flow_list {
@@ -123,9 +136,17 @@ struct tg_flows {
     size_t max_memory;    /* cap on mem + other_mem; 0: none */
     struct tg_ndpi *ndpi; /* classifies TLS flows; NULL: none */
     uint64_t serial;
+    uint64_t frame_no; /* the frame at hand, counted from 1 by the owner (uids); 0: none */
     tg_flow_end_fn on_end;
     tg_flow_handshake_fn on_handshake; /* optional: live records */
     void *on_end_ctx;
+    /* The flows of the last hot_max packets, each in one slot (the slot of
+     * its last packet), the others NULL; allocated with the first packet. */
+    struct tg_flow **hot;
+    size_t hot_max; /* TG_FLOW_HOT, or set before the first packet; 0: none is packed */
+    size_t hot_pos; /* the slot of the next packet */
+    struct tg_session *spare[TG_FLOW_SPARES]; /* packed away, for the next unpacking */
+    size_t n_spare;
 };
 
 enum tg_status tg_flows_init(struct tg_flows *t, size_t max_flows, tg_flow_end_fn on_end,

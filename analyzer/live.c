@@ -170,7 +170,8 @@ static void memory_use(uint64_t *rss, uint64_t *peak)
 
 static void fill_stats(struct tg_report_stats *st, const struct tg_live_stats *s)
 {
-    const struct tg_analyzer *a = s->a;
+    struct tg_analyzer *a = s->a;
+    tg_analyzer_refresh(a);
     st->iface = s->iface;
     st->packets = a->stats.packets;
     st->bytes = a->stats.bytes;
@@ -205,6 +206,7 @@ void tg_live_stats_record(struct tg_live_stats *s, int64_t ts, bool final)
 /* The counters on stderr, as tcpdump prints them, and the analyzer's. */
 static void print_stats(const struct tg_live_stats *s)
 {
+    tg_analyzer_refresh(s->a);
     if (s->have_counts)
         tg_log("%s: %llu packets received by filter, %llu packets dropped by kernel, "
                "%llu packets dropped by interface",
@@ -252,7 +254,8 @@ static void sample_counts(struct live_run *L)
 static void timed_work(struct live_run *L)
 {
     int64_t mono = clock_us(CLOCK_MONOTONIC);
-    tg_flows_expire(&L->a->flows, clock_us(CLOCK_REALTIME));
+    tg_analyzer_expire(L->a, clock_us(CLOCK_REALTIME));
+    tg_analyzer_sync(L->a);
     if (mono >= L->next_sample) {
         sample_counts(L);
         L->next_sample = mono + 1000000;
@@ -291,20 +294,29 @@ static int wait_ms(struct live_run *L)
     return ms >= 0 && ms < TG_LIVE_WAKE_MS ? ms : TG_LIVE_WAKE_MS;
 }
 
+/* The descriptors the loop waits on; a negative fd is left out by poll. */
+enum { PF_CAPTURE, PF_WORKERS, PF_OUTPUT, PF_COUNT };
+
+static void watch_output(struct pollfd *pf, const struct tg_report *r)
+{
+    pf[PF_OUTPUT].fd = r->out.is_pipe ? r->out.fd : -1; /* reopened by SIGHUP */
+}
+
 static enum live_end loop(struct live_run *L)
 {
-    struct pollfd pf[2] = {{.fd = tg_capture_live_fd(L->cap), .events = POLLIN},
-                           {.fd = L->r->out.fd, .events = 0}};
-    nfds_t npf = L->r->out.is_pipe ? 2 : 1;
+    struct pollfd pf[PF_COUNT] = {{.fd = tg_capture_live_fd(L->cap), .events = POLLIN},
+                                  {.fd = tg_analyzer_wake_fd(L->a), .events = POLLIN},
+                                  {.fd = -1, .events = 0}};
+    watch_output(pf, L->r);
     while (!stop_asked) {
         if (!signal_work(L))
             return LIVE_OUTPUT_FAILED;
-        int rc = poll(pf, npf, wait_ms(L));
+        int rc = poll(pf, PF_COUNT, wait_ms(L));
         if (rc < 0 && errno != EINTR) {
             tg_log("poll: %s", strerror(errno));
             return LIVE_CAPTURE_BROKE;
         }
-        if (npf == 2 && rc > 0 && (pf[1].revents & (POLLERR | POLLHUP))) {
+        if (rc > 0 && (pf[PF_OUTPUT].revents & (POLLERR | POLLHUP))) {
             L->r->failed = true; /* the reader has gone: as a write would say */
             L->r->write_errno = EPIPE;
             return LIVE_OUTPUT_FAILED;
@@ -314,8 +326,7 @@ static enum live_end loop(struct live_run *L)
         timed_work(L);
         if (!flush_output(L->r))
             return LIVE_OUTPUT_FAILED;
-        pf[1].fd = L->r->out.fd; /* reopened by SIGHUP */
-        npf = L->r->out.is_pipe ? 2 : 1;
+        watch_output(pf, L->r);
     }
     return LIVE_STOPPED;
 }
@@ -332,7 +343,7 @@ static int finish(struct live_run *L, enum live_end how)
     if (how == LIVE_STOPPED && tg_capture_live_read(L->cap, L->a, TG_LIVE_DRAIN) < 0)
         how = LIVE_CAPTURE_BROKE;
     if (how == LIVE_CAPTURE_BROKE)
-        tg_flows_note_damage(&L->a->flows);
+        tg_analyzer_note_damage(L->a);
     tg_analyzer_finish(L->a);
     sample_counts(L);
     if (L->interval_us > 0)

@@ -8,20 +8,29 @@
 #include "log.h"
 
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 
 #define TG_LOG_BURST 50
 #define TG_LOG_EVERY 10000
 
-static const char *where_file = "-";
-static uint64_t where_packet;
-static uint64_t input_lines;
-static uint64_t suppressed;
+/* Each thread says where it is (--threads: a worker, the packet it handles);
+ * the rate limit is the whole process's. */
+static _Thread_local const char *where_file = "-";
+static _Thread_local uint64_t where_packet;
+static _Atomic uint64_t input_lines;
+static _Atomic uint64_t suppressed;
 
 void tg_log_where(const char *file, uint64_t packet)
 {
     where_file = file ? file : "-";
     where_packet = packet;
+}
+
+void tg_log_get_where(const char **file, uint64_t *packet)
+{
+    *file = where_file;
+    *packet = where_packet;
 }
 
 /* printf-like: the callers' format strings are checked (clang wants this
@@ -39,8 +48,8 @@ __attribute__((format(printf, 1, 0))) static void vlog(const char *fmt, va_list 
 
 void tg_log_input(const char *fmt, ...)
 {
-    input_lines++;
-    if (input_lines > TG_LOG_BURST && input_lines % TG_LOG_EVERY != 0) {
+    uint64_t n = atomic_fetch_add(&input_lines, 1) + 1;
+    if (n > TG_LOG_BURST && n % TG_LOG_EVERY != 0) {
         suppressed++;
         return;
     }
@@ -60,5 +69,5 @@ void tg_log(const char *fmt, ...)
 
 uint64_t tg_log_suppressed(void)
 {
-    return suppressed;
+    return atomic_load(&suppressed);
 }

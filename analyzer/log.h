@@ -7,8 +7,12 @@
 
 #include <stdint.h>
 
-/* Where the input is: set by the capture loop, shown in every line. */
+/* Where the input is: set by the capture loop, shown in every line. Each
+ * thread has its own place (a --threads worker sets the packet it handles). */
 void tg_log_where(const char *file, uint64_t packet);
+
+/* The calling thread's place, as last set. */
+void tg_log_get_where(const char **file, uint64_t *packet);
 
 /* A problem with the input at the current place (rate-limited per run). */
 void tg_log_input(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

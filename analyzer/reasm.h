@@ -41,8 +41,8 @@ struct tg_reasm_limits {
     uint64_t total_cap_hits; /* times the global cap refused a segment */
 };
 
-#define TG_REASM_DEFAULT_DIR_BYTES (256u * 1024u)           /* per direction */
-#define TG_REASM_DEFAULT_TOTAL_BYTES (256u * 1024u * 1024u) /* all flows */
+#define TG_REASM_DEFAULT_DIR_BYTES ((size_t)256 * 1024)          /* per direction */
+#define TG_REASM_DEFAULT_TOTAL_BYTES ((size_t)256 * 1024 * 1024) /* all flows */
 
 struct tg_reasm_counters {
     uint32_t out_of_order;  /* segments that arrived ahead of a hole */
@@ -55,14 +55,14 @@ struct tg_reasm_counters {
 struct tg_reasm_seg; /* a buffered out-of-order segment (private) */
 
 struct tg_reasm {
-    uint32_t next_seq;        /* next byte expected */
-    uint32_t buffered;        /* bytes held in `ooo` */
-    uint32_t segments;        /* segments held in `ooo` */
     struct tg_reasm_seg *ooo; /* sorted by sequence, not overlapping */
     struct tg_reasm_counters c;
-    bool synced;  /* next_seq is known */
-    bool fin;     /* FIN seen (data may still be out of order) */
-    bool stopped; /* consumer wants no more data */
+    uint32_t next_seq; /* next byte expected */
+    uint32_t buffered; /* bytes held in `ooo` */
+    uint32_t segments; /* segments held in `ooo` */
+    bool synced;       /* next_seq is known */
+    bool fin;          /* FIN seen (data may still be out of order) */
+    bool stopped;      /* consumer wants no more data */
 };
 
 /* Where in-order bytes and gaps go. Views are valid during the call only. */

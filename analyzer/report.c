@@ -19,6 +19,7 @@
 #include "analyzer.h" /* struct tg_cap_counters, for stats records */
 #include "fingerprint.h"
 #include "jsonmem.h"
+#include "jsonwrite.h"
 #include "log.h"
 #include "risks.h"
 #include "session.h"
@@ -34,13 +35,9 @@
 
 #define TG_REPORT_INITIAL_BUF ((size_t)64 * 1024)
 
-enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty)
+/* The record buffer and the certificate cache. */
+static enum tg_status make_buffers(struct tg_report *r)
 {
-    memset(r, 0, sizeof *r);
-    r->pretty = pretty;
-    enum tg_status st = tg_output_open(&r->out, path, false);
-    if (st != TG_OK)
-        return st;
     r->cap = TG_REPORT_INITIAL_BUF;
     r->buf = malloc(r->cap);
     r->certs = tg_x509_cache_new();
@@ -49,9 +46,28 @@ enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty
     return TG_OK;
 }
 
+enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty)
+{
+    memset(r, 0, sizeof *r);
+    r->pretty = pretty;
+    enum tg_status st = tg_output_open(&r->out, path, false);
+    return st != TG_OK ? st : make_buffers(r);
+}
+
+enum tg_status tg_report_open_sink(struct tg_report *r, bool pretty, tg_report_sink_fn sink,
+                                   void *ctx)
+{
+    memset(r, 0, sizeof *r);
+    r->pretty = pretty;
+    r->out.fd = -1;
+    r->sink = sink;
+    r->sink_ctx = ctx;
+    return make_buffers(r);
+}
+
 enum tg_status tg_report_close(struct tg_report *r)
 {
-    if (tg_output_close(&r->out) != TG_OK && !r->failed) {
+    if (!r->sink && tg_output_close(&r->out) != TG_OK && !r->failed) {
         r->failed = true;
         r->write_errno = r->out.err;
     }
@@ -714,62 +730,61 @@ static void add_errors(cJSON *o, const struct tg_session *s)
 
 #define FP_STACK 1024 /* fingerprint strings up to this size need no malloc */
 
-/* JA3 (+ ja3_string when `strings`) of a ClientHello; nothing when it has none. */
-static void add_ja3(cJSON *o, const struct tg_client_hello *ch, bool strings)
+/* A fingerprint in one shape: the hello, its string into str[cap], its hash. */
+typedef enum tg_status (*fp_fn)(const void *hello, char *str, size_t cap, char *hash);
+
+/*
+ * fp's hash of `hello` under hash_key and, when str_key is not NULL, its
+ * string under str_key; nothing when the hello has no such fingerprint.
+ * `need` is the string's size from its tg_*_size(): a string up to FP_STACK
+ * is written on the stack, a longer one into a malloc'd buffer.
+ */
+static void add_fingerprint(cJSON *o, fp_fn fp, const void *hello, size_t need,
+                            const char *hash_key, const char *str_key)
 {
-    char stack[FP_STACK], md5[TG_JA3_HASH_SIZE];
-    char *str = stack;
-    enum tg_status st = tg_ja3(ch, stack, sizeof stack, md5);
-    if (st == TG_E_LIMIT) {
-        size_t need = tg_ja3_size(ch);
-        str = need ? malloc(need) : NULL;
-        st = str ? tg_ja3(ch, str, need, md5) : TG_E_NOMEM;
-    }
-    if (st == TG_OK) {
-        cJSON_AddStringToObject(o, "ja3", md5);
-        if (strings)
-            cJSON_AddStringToObject(o, "ja3_string", str);
+    _Static_assert(TG_JA4_SIZE >= TG_JA3_HASH_SIZE, "hash holds a JA4 or a JA3 MD5");
+    char stack[FP_STACK], hash[TG_JA4_SIZE];
+    char *str = need > sizeof stack ? malloc(need) : stack;
+    if (str && fp(hello, str, str == stack ? sizeof stack : need, hash) == TG_OK) {
+        cJSON_AddStringToObject(o, hash_key, hash);
+        if (str_key)
+            cJSON_AddStringToObject(o, str_key, str);
     }
     if (str != stack)
         free(str);
+}
+
+static enum tg_status ja3_fp(const void *ch, char *str, size_t cap, char *hash)
+{
+    return tg_ja3(ch, str, cap, hash);
+}
+
+static enum tg_status ja4_fp(const void *ch, char *str, size_t cap, char *hash)
+{
+    return tg_ja4(ch, 't', hash, str, cap); /* JA4 of TLS over TCP */
+}
+
+static enum tg_status ja3s_fp(const void *sh, char *str, size_t cap, char *hash)
+{
+    return tg_ja3s(sh, str, cap, hash);
+}
+
+/* JA3 (+ ja3_string when `strings`) of a ClientHello; nothing when it has none. */
+static void add_ja3(cJSON *o, const struct tg_client_hello *ch, bool strings)
+{
+    add_fingerprint(o, ja3_fp, ch, tg_ja3_size(ch), "ja3", strings ? "ja3_string" : NULL);
 }
 
 /* JA4 (+ ja4_r when `strings`) of a ClientHello over TCP. */
 static void add_ja4(cJSON *o, const struct tg_client_hello *ch, bool strings)
 {
-    char stack[FP_STACK], ja4[TG_JA4_SIZE];
-    char *raw = stack;
-    enum tg_status st = tg_ja4(ch, 't', ja4, stack, sizeof stack);
-    if (st == TG_E_LIMIT) {
-        size_t need = tg_ja4_r_size(ch);
-        raw = need ? malloc(need) : NULL;
-        st = raw ? tg_ja4(ch, 't', ja4, raw, need) : TG_E_NOMEM;
-    }
-    if (st == TG_OK) {
-        cJSON_AddStringToObject(o, "ja4", ja4);
-        if (strings)
-            cJSON_AddStringToObject(o, "ja4_r", raw);
-    }
-    if (raw != stack)
-        free(raw);
+    add_fingerprint(o, ja4_fp, ch, tg_ja4_r_size(ch), "ja4", strings ? "ja4_r" : NULL);
 }
 
+/* JA3S and ja3s_string of a ServerHello; nothing when it has none. */
 static void add_ja3s(cJSON *o, const struct tg_server_hello *sh)
 {
-    char stack[FP_STACK], md5[TG_JA3_HASH_SIZE];
-    char *str = stack;
-    enum tg_status st = tg_ja3s(sh, stack, sizeof stack, md5);
-    if (st == TG_E_LIMIT) {
-        size_t need = tg_ja3s_size(sh);
-        str = need ? malloc(need) : NULL;
-        st = str ? tg_ja3s(sh, str, need, md5) : TG_E_NOMEM;
-    }
-    if (st == TG_OK) {
-        cJSON_AddStringToObject(o, "ja3s", md5);
-        cJSON_AddStringToObject(o, "ja3s_string", str);
-    }
-    if (str != stack)
-        free(str);
+    add_fingerprint(o, ja3s_fp, sh, tg_ja3s_size(sh), "ja3s", "ja3s_string");
 }
 
 static void add_fingerprints(cJSON *o, const struct tg_session *s)
@@ -915,11 +930,26 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     return o;
 }
 
+/* The record's text into r->buf, with a byte to spare for the newline, and
+ * its length in *n; false when it does not fit. --pretty records are
+ * indented by cJSON; the others, most of the cost of writing, come from
+ * jsonwrite.c, which writes the same bytes as cJSON_PrintUnformatted. */
+static bool print_record(struct tg_report *r, cJSON *o, size_t *n)
+{
+    if (r->pretty) {
+        if (!cJSON_PrintPreallocated(o, r->buf, (int)(r->cap - 1), true))
+            return false;
+        *n = strlen(r->buf);
+        return true;
+    }
+    *n = tg_jsonwrite_print(o, r->buf, r->cap);
+    return *n < r->cap;
+}
+
 static void write_line(struct tg_report *r, cJSON *o)
 {
-    for (;;) {
-        if (cJSON_PrintPreallocated(o, r->buf, (int)(r->cap - 1), r->pretty))
-            break;
+    size_t n = 0;
+    while (!print_record(r, o, &n)) {
         size_t cap = r->cap * 2;
         char *b = cap <= (1u << 28) ? realloc(r->buf, cap) : NULL;
         if (!b) {
@@ -929,11 +959,18 @@ static void write_line(struct tg_report *r, cJSON *o)
         r->buf = b;
         r->cap = cap;
     }
-    size_t n = strlen(r->buf);
     r->buf[n++] = '\n';
+    if (r->sink)
+        r->sink(r->sink_ctx, r->buf, n);
+    else
+        tg_report_line(r, r->buf, n);
+}
+
+void tg_report_line(struct tg_report *r, const char *line, size_t n)
+{
     if (r->failed)
         return;
-    if (tg_output_line(&r->out, r->buf, n) != TG_OK) {
+    if (tg_output_line(&r->out, line, n) != TG_OK) {
         if (!r->out.failed) {
             tg_log("a record too large to buffer was dropped");
             return;

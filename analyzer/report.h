@@ -17,6 +17,9 @@
 struct tg_x509_cache;
 struct tg_validator;
 
+/* Takes one finished record line (with its '\n') instead of the output. */
+typedef void (*tg_report_sink_fn)(void *ctx, const char *line, size_t n);
+
 struct tg_report {
     struct tg_output out; /* whole lines, written with write(2) */
     bool pretty;
@@ -27,10 +30,20 @@ struct tg_report {
     struct tg_x509_cache *certs;    /* summaries of certificates seen */
     struct tg_validator *validator; /* trust store for `validation`; NULL: none */
     uint64_t records;
+    tg_report_sink_fn sink; /* set: lines go here, `out` is not open */
+    void *sink_ctx;
 };
 
 /* Opens the output: path NULL or "-" is stdout. */
 enum tg_status tg_report_open(struct tg_report *r, const char *path, bool pretty) TG_WARN_UNUSED;
+
+/* Builds records for `sink` instead of an output (a --threads worker). */
+enum tg_status tg_report_open_sink(struct tg_report *r, bool pretty, tg_report_sink_fn sink,
+                                   void *ctx) TG_WARN_UNUSED;
+
+/* Writes one record line made elsewhere (n bytes, ending in '\n'), counted
+ * as the report's own. */
+void tg_report_line(struct tg_report *r, const char *line, size_t n);
 
 /* Writes the record of the flow's session; `update` marks the final record
  * of a session whose record was already written when its handshake ended. */

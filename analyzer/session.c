@@ -50,6 +50,7 @@ enum {
 };
 
 #define TLS13_ENCRYPTED_ALERT_LEN 19
+#define TG_FIRST_EVENTS 4 /* room in `events` at first: most flows wait after one or two */
 
 struct tg_session *tg_session_new(void)
 {
@@ -71,7 +72,37 @@ void tg_session_free(struct tg_session *s)
     tg_tls_dir_free(&s->tls[0]);
     tg_tls_dir_free(&s->tls[1]);
     tg_arena_free(&s->arena);
+    free(s->events);
     free(s);
+}
+
+size_t tg_session_pack(const struct tg_session *s, uint8_t *out)
+{
+    return tg_arena_pack(s, sizeof *s, out);
+}
+
+void tg_session_release(struct tg_session *s)
+{
+    free(s);
+}
+
+struct tg_session *tg_session_unpack(const uint8_t *in, size_t len, struct tg_session *spare)
+{
+    struct tg_session *s = spare ? spare : malloc(sizeof *s);
+    if (s && !tg_arena_unpack(in, len, s, sizeof *s))
+        abort(); /* not bytes tg_session_pack wrote: memory is corrupt */
+    return s;
+}
+
+void tg_session_free_packed(const uint8_t *in, size_t len)
+{
+    struct tg_session s;
+    if (!tg_arena_unpack(in, len, &s, sizeof s))
+        abort();
+    tg_tls_dir_free(&s.tls[0]);
+    tg_tls_dir_free(&s.tls[1]);
+    tg_arena_free(&s.arena);
+    free(s.events);
 }
 
 void tg_session_error(struct tg_session *s, enum tg_err e)
@@ -142,14 +173,12 @@ static struct tg_event *add_event(struct tg_session *s, int dir, enum tg_event_k
         return NULL;
     }
     if (s->n_events == s->cap_events) {
-        uint32_t cap = s->cap_events ? s->cap_events * 2 : 16;
-        struct tg_event *ev = tg_arena_alloc(&s->arena, cap * sizeof *ev);
+        uint32_t cap = s->cap_events ? s->cap_events * 2 : TG_FIRST_EVENTS;
+        struct tg_event *ev = realloc(s->events, cap * sizeof *ev);
         if (!ev) {
             tg_session_error(s, TG_ERR_SESSION_MEMORY);
             return NULL;
         }
-        if (s->n_events)
-            memcpy(ev, s->events, s->n_events * sizeof *ev);
         s->events = ev;
         s->cap_events = cap;
     }

@@ -97,7 +97,7 @@ struct tg_session {
     bool closed[2];       /* by side: `messages` takes no more of its events */
     bool early_data_seen; /* 0-RTT records before the ServerHello */
 
-    struct tg_event *events;
+    struct tg_event *events; /* malloc'd, its room doubled as it fills */
     uint32_t n_events, cap_events;
     struct tg_alert_event alerts[TG_MAX_ALERTS];
     uint32_t n_alerts;
@@ -107,6 +107,29 @@ struct tg_session {
 
 struct tg_session *tg_session_new(void);
 void tg_session_free(struct tg_session *s);
+
+/*
+ * Packing (flow.h: cold flows). A session waiting for its next packet may
+ * be kept as the packed bytes of its struct, mostly zeros; what the struct
+ * points to (its arena, `events`, its split-message buffers) stays where it
+ * is.
+ */
+#define TG_SESSION_PACKED_MAX TG_ARENA_PACKED_MAX(sizeof(struct tg_session))
+
+/* Packs s into out (room for TG_SESSION_PACKED_MAX bytes): the length. */
+size_t tg_session_pack(const struct tg_session *s, uint8_t *out);
+
+/* After tg_session_pack: frees s's struct alone, what it points to now
+ * belonging to the packed bytes. */
+void tg_session_release(struct tg_session *s);
+
+/* The session packed in `in`, in `spare` (a struct packed away and not
+ * released) or else a new struct; NULL when out of memory (`in` still
+ * holds it). */
+struct tg_session *tg_session_unpack(const uint8_t *in, size_t len, struct tg_session *spare);
+
+/* Frees what the session packed in `in` holds. */
+void tg_session_free_packed(const uint8_t *in, size_t len);
 
 void tg_session_error(struct tg_session *s, enum tg_err e);
 

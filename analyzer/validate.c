@@ -30,6 +30,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
 #include <openssl/x509v3.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,8 +55,9 @@ struct cache_entry {
 };
 
 struct tg_validator {
-    X509_STORE *store; /* NULL until the first verification needs it */
-    bool system;       /* the store to load is the system's */
+    pthread_mutex_t lock; /* --threads: the workers share one validator */
+    X509_STORE *store;    /* NULL until the first verification needs it */
+    bool system;          /* the store to load is the system's */
     struct cache_entry cache[TG_VALIDATE_CACHE_SLOTS];
     size_t cache_bytes; /* sum of the entries' key_len */
     uint64_t clock;
@@ -180,6 +182,7 @@ struct tg_validator *tg_validator_new(const char *ca_file, const char *ca_path, 
         say(err, errlen, "cannot make", "a trust store", "out of memory");
         return NULL;
     }
+    pthread_mutex_init(&v->lock, NULL);
     v->system = !ca_file && !ca_path;
     if (v->system) {
         if (system_store_usable(err, errlen))
@@ -221,12 +224,20 @@ void tg_validator_free(struct tg_validator *v)
     cache_clear(v);
     leaves_clear();
     X509_STORE_free(v->store);
+    pthread_mutex_destroy(&v->lock);
     free(v);
 }
 
-void tg_validator_stats(const struct tg_validator *v, struct tg_validator_stats *out)
+void tg_validator_stats(struct tg_validator *v, struct tg_validator_stats *out)
 {
+    pthread_mutex_lock(&v->lock);
     *out = v->stats;
+    pthread_mutex_unlock(&v->lock);
+}
+
+void tg_validate_thread_end(void)
+{
+    leaves_clear();
 }
 
 /* ------------------------------------------------------- certificates */
@@ -603,10 +614,9 @@ static bool verify_chain(X509_STORE *store, X509 *leaf, STACK_OF(X509) *rest, in
     return steady;
 }
 
-const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders, size_t n,
-                              int64_t at_time_us, struct tg_validation *out)
+static const char *validate_locked(struct tg_validator *v, const struct tg_view *ders, size_t n,
+                                   int64_t at_time_us, struct tg_validation *out)
 {
-    memset(out, 0, sizeof *out);
     if (!n)
         return NULL;
     int64_t at = floor_div(at_time_us, US_PER_SECOND);
@@ -632,6 +642,18 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
     sk_X509_pop_free(rest, X509_free);
     ERR_clear_error();
     return out->reason;
+}
+
+/* One thread at a time: the cache answers most chains, so the lock is held
+ * briefly; a chain not seen before is verified under it. */
+const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders, size_t n,
+                              int64_t at_time_us, struct tg_validation *out)
+{
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&v->lock);
+    const char *reason = validate_locked(v, ders, n, at_time_us, out);
+    pthread_mutex_unlock(&v->lock);
+    return reason;
 }
 
 /* ------------------------------------------------------------ host name */

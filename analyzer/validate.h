@@ -112,6 +112,10 @@ const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders
  */
 bool tg_validate_hostname(struct tg_view leaf_der, struct tg_view sni);
 
-void tg_validator_stats(const struct tg_validator *v, struct tg_validator_stats *out);
+void tg_validator_stats(struct tg_validator *v, struct tg_validator_stats *out);
+
+/* Frees what the calling thread keeps (its parsed leaves): a thread that
+ * validated calls it before it ends. */
+void tg_validate_thread_end(void);
 
 #endif

@@ -31,6 +31,7 @@
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
@@ -130,6 +131,17 @@ static bool digest(struct tg_view v, int which, const char *name, uint8_t *out, 
         return false;
     }
     return got == want;
+}
+
+void tg_digest_thread_end(void)
+{
+    for (int i = 0; i < MD_COUNT; i++) {
+        EVP_MD_CTX_free(fetched[i].ctx);
+        EVP_MD_free(fetched[i].md);
+        fetched[i].ctx = NULL;
+        fetched[i].md = NULL;
+    }
+    OPENSSL_thread_stop();
 }
 
 bool tg_digest_md5(struct tg_view v, uint8_t out[TG_MD5_LEN])

@@ -116,4 +116,8 @@ bool tg_digest_md5(struct tg_view v, uint8_t out[TG_MD5_LEN]);
 bool tg_digest_sha1(struct tg_view v, uint8_t out[TG_SHA1_LEN]);
 bool tg_digest_sha256(struct tg_view v, uint8_t out[TG_SHA256_LEN]);
 
+/* Frees the calling thread's digest contexts and OpenSSL's state of the
+ * thread: a thread that made digests calls it before it ends. */
+void tg_digest_thread_end(void);
+
 #endif

@@ -27,6 +27,8 @@
 #   BENCH_CALLGRIND=1       also run callgrind on slice-hs/slice-mixed/tiny
 #                           (with and without --no-ndpi)
 #   BENCH_RESULTS=FILE      where to write the results (default bench/RESULTS.md)
+#   BENCH_THREADS=2         workers of the `--threads` rows (slices, large-hs,
+#                           large-mixed); large-hs gets a speed-up target
 #   BENCH_IDLE_ARGS=...     tlsglass options for the second run of the seq*/conc*
 #                           captures (default --idle-timeout 86400): conc100k
 #                           spreads each flow over ~2 h of capture time, so
@@ -45,6 +47,7 @@ BENCH_RUNS=${BENCH_RUNS:-5}
 BENCH_RUNS_LARGE=${BENCH_RUNS_LARGE:-$BENCH_RUNS}
 BENCH_RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
 IDLE_ARGS=${BENCH_IDLE_ARGS:---idle-timeout 86400}
+BENCH_THREADS=${BENCH_THREADS:-2} # the --threads rows: workers
 OUT=$REPO/build/bench
 FLOOR=$OUT/pcap_floor
 SCALE=$OUT/pcap_scale
@@ -208,6 +211,9 @@ measure() { # relative path [idle|nondpi]
     elif [ "${2:-}" = nondpi ]; then
         key=$rel@nondpi
         args=(--no-ndpi)
+    elif [ "${2:-}" = threads ]; then
+        key=$rel@threads
+        args=(--threads "$BENCH_THREADS")
     fi
     size=$(stat -c %s "$f")
     [ "$size" -lt 1000000000 ] || runs=$BENCH_RUNS_LARGE
@@ -301,11 +307,12 @@ callgrind() {
 
 # --------------------------------------------------------------- reporting
 fmt_row() { # key size pk fl runs fm tm fmin tmin recs rss ex fc tc
-    awk -v idle="$IDLE_ARGS" -v r="$1" -v sz="$2" -v pk="$3" -v fl="$4" -v n="$5" -v fm="$6" -v tm="$7" \
+    awk -v idle="$IDLE_ARGS" -v threads="$BENCH_THREADS" -v r="$1" -v sz="$2" -v pk="$3" -v fl="$4" -v n="$5" -v fm="$6" -v tm="$7" \
         -v fmin="$8" -v tmin="$9" -v recs="${10}" -v rss="${11}" -v ex="${12}" -v fc="${13}" -v tc="${14}" 'BEGIN {
         cr = (fc >= 0.1) ? sprintf("%.2f", tc / fc) : "-"
         if (sub(/@idle$/, "", r)) r = r " `" idle "`"
         if (sub(/@nondpi$/, "", r)) r = r " `--no-ndpi`"
+        if (sub(/@threads$/, "", r)) r = r " `--threads " threads "`"
         printf "| %s | %.1f | %d | %d | %d | %.3f | %.3f | **%.2f** | %.2f | %.2f | %s | %d | %.0f | %.1f | %s |\n",
             r, sz / 1e6, pk, fl, n, fm, tm, tm / fm, tmin / fmin, tc, cr, recs, (tm > 0 ? recs / tm : 0), rss / 1024, ex }'
 }
@@ -395,6 +402,9 @@ report() {
             target "handshake-heavy ratio (make bench issue)" "$(tr_cap $hs)" "$(row $hs 7) / $(row $hs 6)" "<=" 2 x
             target "large-hs ratio" "$(tr_cap $hs)" "$(row $hs 7) / $(row $hs 6)" "<=" 1.5 x
             target "large-hs peak RSS" "$(tr_cap $hs)" "$(row $hs 11) / 1024" "<=" 32 MB
+            [ -z "$(row "$hs@threads" 1)" ] ||
+                target "--threads $BENCH_THREADS speed-up ($(nproc) CPUs)" "$(tr_cap $hs)" \
+                    "$(row $hs 7) / $(row "$hs@threads" 7)" ">=" 1.8 x
         fi
         [ -z "$(row $mx 1)" ] || target "large-mixed ratio" "$(tr_cap $mx)" "$(row $mx 7) / $(row $mx 6)" "<=" 1.0 x
         [ -z "$(row $bk 1)" ] || target "large-bulk ratio" "$(tr_cap $bk)" "$(row $bk 7) / $(row $bk 6)" "<=" 0.6 x
@@ -458,7 +468,10 @@ for f in "${FILES[@]}"; do
     measure "$f"
     case ${f##*/} in
         conc* | seq*) measure "$f" idle ;;
-        slice-hs.pcap | slice-mixed.pcap | large-hs.pcap | large-mixed.pcap) measure "$f" nondpi ;;
+        slice-hs.pcap | slice-mixed.pcap | large-hs.pcap | large-mixed.pcap)
+            measure "$f" nondpi
+            measure "$f" threads
+            ;;
     esac
 done
 startup

@@ -41,11 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
             abort();                                                                               \
     } while (0)
 
-/* The default caps are unsigned int products: cast, as size_t is meant. */
-static const size_t dir_caps[8] = {0,    1,    16,    100,
-                                   1000, 4096, 65536, (size_t)TG_REASM_DEFAULT_DIR_BYTES};
+/* Caps from none to the defaults. */
+static const size_t dir_caps[8] = {0, 1, 16, 100, 1000, 4096, 65536, TG_REASM_DEFAULT_DIR_BYTES};
 static const size_t total_caps[8] = {0,    10,    100,      1000,
-                                     5000, 20000, 1u << 20, (size_t)TG_REASM_DEFAULT_TOTAL_BYTES};
+                                     5000, 20000, 1u << 20, TG_REASM_DEFAULT_TOTAL_BYTES};
 
 struct checker {
     struct tg_reasm r;

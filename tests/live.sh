@@ -306,6 +306,30 @@ jq -e 'select(.type=="stats" and .final==true) | (.states | add) == .records and
     (.caps | type) == "object" and .accounted_bytes >= 0 and .max_memory_bytes > 0' "$out" >/dev/null
 check "the final stats record: states add up to the records, caps and accounted memory" $?
 
+# ------------------------------------ --threads: workers, live
+start_tg run_thr -i $IFB --threads 2 --close-delay 1 --stats-interval 60
+check "tlsglass -i --threads 2 starts" $?
+out=$tmp/run_thr.out
+gtls --priority NORMAL:-VERS-ALL:+VERS-TLS1.3
+wait_for "$out" '.type=="tls" and .server_port==4434 and .update==null' 5
+ms=$(latency_ms "$out" '.type=="tls" and .server_port==4434 and .update==null')
+[ "$ms" -lt 1000 ]
+check "--threads 2: the record is written within a second of its last packet ($ms ms)" $?
+for port_args in "4433 -tls1_3" "4433 -tls1_2" "4433 -tls1_3" "4433 -tls1_2"; do
+    # shellcheck disable=SC2086 # two words: port and option
+    ossl $port_args
+done
+wait_for "$out" '.type=="tls" and .server_port==4433 and .version=="TLSv1.2" and .update==true' 5
+[ "$(count "$out" '.type=="tls" and .update==null and .state=="established"')" -eq 5 ]
+check "--threads 2: a record for each of 5 handshakes while running" $?
+wait_for "$out" '.type=="tls" and .server_port==4434 and .update==true' 5
+check "--threads 2: update records once the flows close" $?
+stop_tg INT
+check "--threads 2: SIGINT, exit status 0 (got $RC)" $((RC != 0))
+jq -e 'select(.type=="stats" and .final==true) | .sessions == 5 and .records == 10 and
+    .states.established == 5' "$out" >/dev/null
+check "--threads 2: the final stats record sums the workers (5 sessions, 10 records)" $?
+
 # ------------------------------------ per-error counts in stats records
 # A snaplen that keeps the ClientHello but cuts the server's flight of
 # TLS 1.2 (certificate, key exchange): sessions with truncated_capture.

@@ -45,6 +45,7 @@ for t in build/asan/fuzz/fuzz_*; do
 done
 stage "command line" tests/cli.sh "$TOOL"
 stage "live capture (netns)" tests/live.sh "$TOOL"
+stage "--threads: same records, ThreadSanitizer" tests/threads.sh "$TOOL" build/tsan/tlsglass
 stage "adversarial captures (small)" tests/adversarial.sh "$TOOL" small
 stage "scenarios (captures/)" python3 tests/scenarios.py "$TOOL" captures
 stage "tshark agreement (captures/)" python3 tests/conformance.py "$TOOL" captures

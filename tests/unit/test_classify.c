@@ -12,24 +12,11 @@
  * The risk name table and its iterator are checked against nDPI 4.2's list.
  */
 #include "../../analyzer/classify.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                               \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 /* ------------------------------------------------------- packet builder */
 
@@ -320,7 +307,7 @@ static void classify_hello(struct tg_ndpi *m, int version, const char *sni,
                            struct tg_ndpi_result *r)
 {
     struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
-    CHECK(f != NULL, "flow state");
+    CHECK_MSG(f != NULL, "flow state");
     if (!f)
         return;
     struct conn c = make_conn(version, 443);
@@ -331,7 +318,7 @@ static void classify_hello(struct tg_ndpi *m, int version, const char *sni,
     client_hello(&hello, sni, 0x0303);
     segment(&c, 0, 0x18, &hello, &ip);
     bool done = feed(m, f, &ip, ip.n, ts++);
-    CHECK(!done, "nDPI waits for the server's certificate after a ClientHello");
+    CHECK_MSG(!done, "nDPI waits for the server's certificate after a ClientHello");
     tg_ndpi_result(m, f, r);
     tg_ndpi_flow_free(f);
 }
@@ -342,11 +329,11 @@ static void test_google(struct tg_ndpi *m, int version)
     struct tg_ndpi_result r;
     classify_hello(m, version, "www.google.com", &r);
     printf("    app %s\n", r.app);
-    CHECK(r.done, "result filled");
-    CHECK(strstr(r.app, "TLS") != NULL, "app %s has TLS", r.app);
-    CHECK(strstr(r.app, "Google") != NULL, "app %s has Google", r.app);
-    CHECK(strcmp(r.app, "TLS.Google") == 0, "app %s", r.app);
-    CHECK(!has_risk(r.risks, "tls_missing_sni"), "no missing-SNI risk");
+    CHECK_MSG(r.done, "result filled");
+    CHECK_MSG(strstr(r.app, "TLS") != NULL, "app %s has TLS", r.app);
+    CHECK_MSG(strstr(r.app, "Google") != NULL, "app %s has Google", r.app);
+    CHECK_MSG(strcmp(r.app, "TLS.Google") == 0, "app %s", r.app);
+    CHECK_MSG(!has_risk(r.risks, "tls_missing_sni"), "no missing-SNI risk");
 }
 
 static void test_missing_sni(struct tg_ndpi *m)
@@ -356,15 +343,15 @@ static void test_missing_sni(struct tg_ndpi *m)
     classify_hello(m, 4, NULL, &r);
     printf("    app %s\n", r.app);
     print_risks(r.risks);
-    CHECK(strcmp(r.app, "TLS") == 0, "app %s", r.app);
-    CHECK(has_risk(r.risks, "tls_missing_sni"), "missing-SNI risk");
+    CHECK_MSG(strcmp(r.app, "TLS") == 0, "app %s", r.app);
+    CHECK_MSG(has_risk(r.risks, "tls_missing_sni"), "missing-SNI risk");
 }
 
 static void test_obsolete_weak(struct tg_ndpi *m)
 {
     printf("TLS 1.0 hellos with AES128-SHA: obsolete version and weak cipher risks\n");
     struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
-    CHECK(f != NULL, "flow state");
+    CHECK_MSG(f != NULL, "flow state");
     if (!f)
         return;
     struct conn c = make_conn(4, 443);
@@ -386,9 +373,9 @@ static void test_obsolete_weak(struct tg_ndpi *m)
     tg_ndpi_result(m, f, &r);
     printf("    app %s\n", r.app);
     print_risks(r.risks);
-    CHECK(strstr(r.app, "TLS") != NULL, "app %s", r.app);
-    CHECK(has_risk(r.risks, "tls_obsolete_version"), "obsolete version risk");
-    CHECK(has_risk(r.risks, "tls_weak_cipher"), "weak cipher risk");
+    CHECK_MSG(strstr(r.app, "TLS") != NULL, "app %s", r.app);
+    CHECK_MSG(has_risk(r.risks, "tls_obsolete_version"), "obsolete version risk");
+    CHECK_MSG(has_risk(r.risks, "tls_weak_cipher"), "weak cipher risk");
     tg_ndpi_flow_free(f);
 }
 
@@ -396,7 +383,7 @@ static void test_http(struct tg_ndpi *m)
 {
     printf("A TCP flow carrying an HTTP request is HTTP, not TLS\n");
     struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
-    CHECK(f != NULL, "flow state");
+    CHECK_MSG(f != NULL, "flow state");
     if (!f)
         return;
     struct conn c = make_conn(4, 80);
@@ -418,8 +405,8 @@ static void test_http(struct tg_ndpi *m)
     struct tg_ndpi_result r;
     tg_ndpi_result(m, f, &r);
     printf("    app %s\n", r.app);
-    CHECK(strstr(r.app, "HTTP") != NULL, "app %s has HTTP", r.app);
-    CHECK(strstr(r.app, "TLS") == NULL, "app %s has no TLS", r.app);
+    CHECK_MSG(strstr(r.app, "HTTP") != NULL, "app %s has HTTP", r.app);
+    CHECK_MSG(strstr(r.app, "TLS") == NULL, "app %s has no TLS", r.app);
     tg_ndpi_flow_free(f);
 }
 
@@ -427,7 +414,7 @@ static void test_cap(struct tg_ndpi *m)
 {
     printf("An unknown payload stops nDPI after %u packets\n", TG_NDPI_MAX_PACKETS);
     struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
-    CHECK(f != NULL, "flow state");
+    CHECK_MSG(f != NULL, "flow state");
     if (!f)
         return;
     struct conn c = make_conn(4, 40000);
@@ -444,26 +431,106 @@ static void test_cap(struct tg_ndpi *m)
         done = feed(m, f, &ip, ip.n, ts++);
         n++;
     }
-    CHECK(done && n == TG_NDPI_MAX_PACKETS, "decided after %u packets", n);
-    CHECK(feed(m, f, &ip, ip.n, ts++), "later packets: still decided");
+    CHECK_MSG(done && n == TG_NDPI_MAX_PACKETS, "decided after %u packets", n);
+    CHECK_MSG(feed(m, f, &ip, ip.n, ts++), "later packets: still decided");
     struct tg_ndpi_result r;
     tg_ndpi_result(m, f, &r);
     printf("    app %s\n", r.app);
-    CHECK(r.done && r.app[0] != '\0', "a name even when unknown: %s", r.app);
-    CHECK(strstr(r.app, "TLS") == NULL, "app %s has no TLS", r.app);
+    CHECK_MSG(r.done && r.app[0] != '\0', "a name even when unknown: %s", r.app);
+    CHECK_MSG(strstr(r.app, "TLS") == NULL, "app %s has no TLS", r.app);
     tg_ndpi_flow_free(f);
+}
+
+/* f packed, released, and unpacked from a copy of its exact size. */
+static struct tg_ndpi_flow *repack(struct tg_ndpi_flow *f)
+{
+    uint8_t *buf = malloc(TG_NDPI_PACKED_MAX);
+    if (!buf)
+        abort();
+    size_t n = tg_ndpi_flow_pack(f, buf);
+    CHECK_MSG(n < tg_ndpi_flow_size() / 2, "packed to %zu of %zu bytes", n, tg_ndpi_flow_size());
+    tg_ndpi_flow_release(f);
+    struct tg_view v = view_copy(buf, n);
+    free(buf);
+    struct tg_ndpi_flow *g = tg_ndpi_flow_unpack(v.p, v.len);
+    view_free(v);
+    if (!g)
+        abort();
+    return g;
+}
+
+/* The obsolete/weak exchange, the state packed between packets or not. */
+static void weak_exchange(struct tg_ndpi *m, bool pack, struct tg_ndpi_result *r)
+{
+    struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
+    if (!f)
+        abort();
+    struct conn c = make_conn(4, 443);
+    int64_t ts = 1700000000000000LL;
+    handshake(m, f, &c, &ts);
+    struct pkt tls, ip;
+    tls.n = 0;
+    client_hello(&tls, "www.example.com", 0x0301);
+    segment(&c, 0, 0x18, &tls, &ip);
+    feed(m, f, &ip, ip.n, ts++);
+    size_t held = tg_ndpi_flow_memory(f);
+    CHECK_MSG(held >= tg_ndpi_flow_size() && held < tg_ndpi_flow_size() + 512,
+              "after a whole record: %zu bytes, the TLS buffer kept?", held);
+    if (pack)
+        f = repack(f);
+    CHECK_EQ(tg_ndpi_flow_memory(f), held);
+    tls.n = 0;
+    server_hello(&tls, 0x002f);
+    segment(&c, 1, 0x18, &tls, &ip);
+    feed(m, f, &ip, ip.n, ts++);
+    if (pack)
+        f = repack(f);
+    segment(&c, 0, 0x10, NULL, &ip);
+    feed(m, f, &ip, ip.n, ts++);
+    tg_ndpi_result(m, f, r);
+    tg_ndpi_flow_free(f);
+}
+
+static void test_packed(struct tg_ndpi *m)
+{
+    printf("Packed between packets: the same verdict; what nDPI holds counted\n");
+    struct tg_ndpi_result whole, packed;
+    weak_exchange(m, false, &whole);
+    weak_exchange(m, true, &packed);
+    CHECK_STR(packed.app, whole.app);
+    CHECK_EQ(packed.risks, whole.risks);
+    CHECK(has_risk(packed.risks, "tls_weak_cipher"));
+    /* A packed state dropped without unpacking: freed whole (else LSan). */
+    struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
+    if (!f)
+        abort();
+    struct conn c = make_conn(4, 443);
+    int64_t ts = 1700000000000000LL;
+    handshake(m, f, &c, &ts);
+    struct pkt tls, ip;
+    tls.n = 0;
+    client_hello(&tls, "www.example.com", 0x0303);
+    segment(&c, 0, 0x18, &tls, &ip);
+    feed(m, f, &ip, ip.n, ts++);
+    uint8_t *buf = malloc(TG_NDPI_PACKED_MAX);
+    if (!buf)
+        abort();
+    size_t n = tg_ndpi_flow_pack(f, buf);
+    tg_ndpi_flow_release(f);
+    tg_ndpi_flow_free_packed(buf, n);
+    free(buf);
 }
 
 static void test_empty_view(struct tg_ndpi *m)
 {
     printf("An empty view is ignored\n");
     struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
-    CHECK(f != NULL, "flow state");
+    CHECK_MSG(f != NULL, "flow state");
     if (!f)
         return;
     struct tg_view none = {NULL, 0};
     for (unsigned i = 0; i < 2 * TG_NDPI_MAX_PACKETS; i++)
-        CHECK(!tg_ndpi_feed(m, f, none, 1), "not counted as a packet");
+        CHECK_MSG(!tg_ndpi_feed(m, f, none, 1), "not counted as a packet");
     tg_ndpi_flow_free(f);
     tg_ndpi_flow_free(NULL);
 }
@@ -486,7 +553,7 @@ static void test_prefixes(struct tg_ndpi *m)
     for (size_t len = 1; len <= whole + 1; len++) {
         struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
         if (!f) {
-            failed++;
+            check(false, "tg_ndpi_flow_new", __LINE__);
             return;
         }
         feed(m, f, &ip, len, 1700000000000000LL);
@@ -494,37 +561,37 @@ static void test_prefixes(struct tg_ndpi *m)
         tg_ndpi_result(m, f, &r);
         named += r.done && r.app[0] != '\0';
         if (len == whole || len == whole + 1)
-            CHECK(strcmp(r.app, "TLS.Google") == 0, "length %zu of %zu: %s", len, whole, r.app);
+            CHECK_MSG(strcmp(r.app, "TLS.Google") == 0, "length %zu of %zu: %s", len, whole, r.app);
         tg_ndpi_flow_free(f);
     }
-    CHECK(named == (int)whole + 1, "%d of %zu prefixes named", named, whole + 1);
+    CHECK_MSG(named == (int)whole + 1, "%d of %zu prefixes named", named, whole + 1);
 }
 
 static void test_risk_names(void)
 {
     printf("Risk names: nDPI 4.2 risks 1..41 named, sorted, iterated lowest first\n");
-    CHECK(tg_ndpi_risk_name(0) == NULL, "0 is no risk");
+    CHECK_MSG(tg_ndpi_risk_name(0) == NULL, "0 is no risk");
     int named = 0;
     for (unsigned n = 1; n < 42; n++)
         named += tg_ndpi_risk_name(n) != NULL;
-    CHECK(named == 41, "%d of 41 named", named);
+    CHECK_MSG(named == 41, "%d of 41 named", named);
     for (unsigned n = 42; n < 64; n++)
-        CHECK(tg_ndpi_risk_name(n) == NULL, "risk %u unknown to 4.2", n);
-    CHECK(strcmp(tg_ndpi_risk_name(6), "tls_selfsigned_certificate") == 0, "6");
-    CHECK(strcmp(tg_ndpi_risk_name(7), "tls_obsolete_version") == 0, "7");
-    CHECK(strcmp(tg_ndpi_risk_name(8), "tls_weak_cipher") == 0, "8");
-    CHECK(strcmp(tg_ndpi_risk_name(10), "tls_certificate_mismatch") == 0, "10");
-    CHECK(strcmp(tg_ndpi_risk_name(24), "tls_missing_sni") == 0, "24");
-    CHECK(strcmp(tg_ndpi_risk_name(41), "tls_certificate_about_to_expire") == 0, "41");
+        CHECK_MSG(tg_ndpi_risk_name(n) == NULL, "risk %u unknown to 4.2", n);
+    CHECK_MSG(strcmp(tg_ndpi_risk_name(6), "tls_selfsigned_certificate") == 0, "6");
+    CHECK_MSG(strcmp(tg_ndpi_risk_name(7), "tls_obsolete_version") == 0, "7");
+    CHECK_MSG(strcmp(tg_ndpi_risk_name(8), "tls_weak_cipher") == 0, "8");
+    CHECK_MSG(strcmp(tg_ndpi_risk_name(10), "tls_certificate_mismatch") == 0, "10");
+    CHECK_MSG(strcmp(tg_ndpi_risk_name(24), "tls_missing_sni") == 0, "24");
+    CHECK_MSG(strcmp(tg_ndpi_risk_name(41), "tls_certificate_about_to_expire") == 0, "41");
     uint64_t set = 1ULL << 24 | 1ULL << 6 | 1ULL << 50 | 1ULL << 0;
     const char *a = tg_ndpi_risk_next(&set);
     const char *b = tg_ndpi_risk_next(&set);
     const char *z = tg_ndpi_risk_next(&set);
-    CHECK(a && strcmp(a, "tls_selfsigned_certificate") == 0, "first %s", a ? a : "(null)");
-    CHECK(b && strcmp(b, "tls_missing_sni") == 0, "second %s", b ? b : "(null)");
-    CHECK(z == NULL && set == 0, "then none, set emptied");
+    CHECK_MSG(a && strcmp(a, "tls_selfsigned_certificate") == 0, "first %s", a ? a : "(null)");
+    CHECK_MSG(b && strcmp(b, "tls_missing_sni") == 0, "second %s", b ? b : "(null)");
+    CHECK_MSG(z == NULL && set == 0, "then none, set emptied");
     uint64_t none = 0;
-    CHECK(tg_ndpi_risk_next(&none) == NULL, "empty set");
+    CHECK_MSG(tg_ndpi_risk_next(&none) == NULL, "empty set");
 }
 
 int main(void)
@@ -532,7 +599,7 @@ int main(void)
     printf("nDPI flow state: %zu bytes per flow\n", tg_ndpi_flow_size());
     test_risk_names();
     struct tg_ndpi *m = tg_ndpi_new();
-    CHECK(m != NULL, "detection module");
+    CHECK_MSG(m != NULL, "detection module");
     if (m) {
         test_google(m, 4);
         test_google(m, 6);
@@ -541,10 +608,10 @@ int main(void)
         test_http(m);
         test_cap(m);
         test_empty_view(m);
+        test_packed(m);
         test_prefixes(m);
         tg_ndpi_free(m);
     }
     tg_ndpi_free(NULL);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

@@ -501,6 +501,5 @@ int main(void)
     test_fixed_part_errors();
     test_alpn_next();
     test_sslv2();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

@@ -23,95 +23,11 @@
 #include "../../dissectors/new_session_ticket.h"
 #include "../../dissectors/server_key_exchange.h"
 #include "../../dissectors/u16list.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-static void check_str(const char *got, const char *want, const char *what, int line)
-{
-    bool ok = got && want && strcmp(got, want) == 0;
-    check(ok, what, line);
-    if (!ok)
-        printf("  got  \"%s\"\n  want \"%s\"\n", got ? got : "(null)", want ? want : "(null)");
-}
-
-static void check_int(long long got, long long want, const char *what, int line)
-{
-    check(got == want, what, line);
-    if (got != want)
-        printf("  got %lld, want %lld\n", got, want);
-}
-
-#define CHECK(c) check((c), #c, __LINE__)
-#define CHECK_STR(a, b) check_str((a), (b), #a, __LINE__)
-#define CHECK_INT(a, b) check_int((long long)(a), (long long)(b), #a, __LINE__)
-
-/* ---- buffers of exact size ---- */
-
-static unsigned nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return (unsigned)(c - '0');
-    if (c >= 'a' && c <= 'f')
-        return (unsigned)(c - 'a' + 10);
-    abort();
-}
-
-static struct tg_view copy_of(const uint8_t *p, size_t n)
-{
-    uint8_t *b = malloc(n ? n : 1);
-    if (!b)
-        abort();
-    if (n)
-        memcpy(b, p, n);
-    struct tg_view v = {b, n};
-    /* cppcheck-suppress memleak ; returned in the view, freed by release() */
-    return v;
-}
-
-static void release(struct tg_view v)
-{
-    free((void *)(uintptr_t)v.p);
-}
-
-/* Hex (spaces allowed between bytes) into a malloc'd buffer of its size. */
-static struct tg_view from_hex(const char *hex)
-{
-    static uint8_t tmp[8192];
-    size_t n = 0;
-    for (size_t i = 0; hex[i];) {
-        if (hex[i] == ' ') {
-            i++;
-            continue;
-        }
-        if (n == sizeof tmp)
-            abort();
-        tmp[n++] = (uint8_t)(nibble(hex[i]) << 4 | nibble(hex[i + 1]));
-        i += 2;
-    }
-    return copy_of(tmp, n);
-}
-
-static bool view_is(struct tg_view v, const char *hex)
-{
-    struct tg_view want = from_hex(hex);
-    bool same = v.len == want.len && (v.len == 0 || memcmp(v.p, want.p, v.len) == 0);
-    release(want);
-    return same;
-}
 
 /* ---- every prefix and one trailing byte ---- */
 
@@ -132,14 +48,14 @@ static void check_framing(const char *hex, size_t from,
                           enum tg_status (*parse)(struct tg_view, const struct ctx *),
                           const struct ctx *c, int line)
 {
-    struct tg_view full = from_hex(hex);
+    struct tg_view full = view_from_hex(hex);
     check(parse(full, c) == TG_OK, "the full vector parses", line);
     size_t bad = SIZE_MAX;
     for (size_t n = from; n < full.len; n++) {
-        struct tg_view prefix = copy_of(full.p, n);
+        struct tg_view prefix = view_copy(full.p, n);
         if (parse(prefix, c) == TG_OK && bad == SIZE_MAX)
             bad = n;
-        release(prefix);
+        view_free(prefix);
     }
     check(bad == SIZE_MAX, "every strict prefix fails", line);
     if (bad != SIZE_MAX)
@@ -152,7 +68,7 @@ static void check_framing(const char *hex, size_t from,
     struct tg_view longer = {more, full.len + 1};
     check(parse(longer, c) != TG_OK, "a trailing byte is reported", line);
     free(more);
-    release(full);
+    view_free(full);
 }
 
 static const char LEAF_DER_HEX[] =
@@ -276,25 +192,25 @@ static void test_alert(void)
 {
     printf("alert: level, description, plaintext test\n");
     struct tg_alert a;
-    struct tg_view v = from_hex("0228");
+    struct tg_view v = view_from_hex("0228");
     CHECK(tg_alert_parse(v, &a) == TG_OK);
     CHECK_INT(a.level, TG_ALERT_FATAL);
     CHECK_INT(a.description, 40);
     CHECK_STR(tg_name_alert(a.description), "handshake_failure");
     CHECK_STR(tg_alert_level_name(a.level), "fatal");
-    release(v);
-    v = from_hex("0100");
+    view_free(v);
+    v = view_from_hex("0100");
     CHECK(tg_alert_parse(v, &a) == TG_OK);
     CHECK_STR(tg_alert_level_name(a.level), "warning");
     CHECK_STR(tg_name_alert(a.description), "close_notify");
-    release(v);
-    v = from_hex("0328");
+    view_free(v);
+    v = view_from_hex("0328");
     CHECK(tg_alert_parse(v, &a) == TG_E_MALFORMED);
     CHECK(tg_alert_level_name(3) == NULL);
-    release(v);
-    v = from_hex("02");
+    view_free(v);
+    v = view_from_hex("02");
     CHECK(tg_alert_parse(v, &a) == TG_E_SHORT);
-    release(v);
+    view_free(v);
     struct ctx none = {TG_KEX_UNKNOWN, 0, false, 0};
     check_framing("0228", 0, parse_alert, &none, __LINE__);
     CHECK(tg_alert_maybe_plaintext(2));
@@ -329,12 +245,12 @@ static void test_finished(void)
                   "202122232425262728292a2b2c2d2e2f",
                   0, parse_finished, &tls13, __LINE__);
     struct tg_view vd;
-    struct tg_view v = from_hex("000102030405060708090a0b");
+    struct tg_view v = view_from_hex("000102030405060708090a0b");
     CHECK(tg_finished_parse(v, 0x0303, 0, &vd) == TG_OK);
     CHECK(vd.len == 12 && vd.p == v.p);
     CHECK(tg_finished_parse(v, 0x0304, 0, &vd) == TG_OK); /* 1.3, hash unknown: any */
     CHECK(tg_finished_parse(v, 0x0304, 32, &vd) == TG_E_SHORT);
-    release(v);
+    view_free(v);
 }
 
 /* ---- certificate ---- */
@@ -431,7 +347,7 @@ static void test_certificate_tls12(struct tg_view leaf, struct tg_view ca)
     static char hex[8192];
     printf("certificate (TLS 1.2): a leaf and its CA\n");
     build_tls12_chain(&o, leaf, ca);
-    struct tg_view body = copy_of(o.b, o.n);
+    struct tg_view body = view_copy(o.b, o.n);
     struct tg_certificate_iter it;
     struct tg_view der;
     CHECK(tg_certificate_open(body, false, &it) == TG_OK);
@@ -448,17 +364,17 @@ static void test_certificate_tls12(struct tg_view leaf, struct tg_view ca)
     CHECK_INT(n, 2);
 
     /* Cut inside the second certificate: the first one is still yielded. */
-    struct tg_view cut = copy_of(o.b, 3 + 3 + leaf.len + 3 + 100);
+    struct tg_view cut = view_copy(o.b, 3 + 3 + leaf.len + 3 + 100);
     CHECK(walk_certs(cut, false, &n) == TG_E_SHORT);
     CHECK_INT(n, 1);
     CHECK(tg_certificate_count(cut, false, &n) == TG_E_SHORT);
     CHECK_INT(n, 1);
-    release(cut);
+    view_free(cut);
 
     to_hex(&o, hex);
     struct ctx c = {TG_KEX_UNKNOWN, 0x0303, false, 0};
     check_framing(hex, 0, parse_certificate, &c, __LINE__);
-    release(body);
+    view_free(body);
 }
 
 static void test_certificate_tls13(struct tg_view leaf, struct tg_view ca)
@@ -467,14 +383,14 @@ static void test_certificate_tls13(struct tg_view leaf, struct tg_view ca)
     static char hex[8192];
     printf("certificate (TLS 1.3): context, entries with extensions\n");
     build_tls13_chain(&o, leaf, ca);
-    struct tg_view body = copy_of(o.b, o.n);
+    struct tg_view body = view_copy(o.b, o.n);
     struct tg_certificate_iter it;
     struct tg_view der;
     CHECK(tg_certificate_open(body, true, &it) == TG_OK);
     CHECK_INT(it.context.len, 0);
     CHECK(tg_certificate_next(&it, &der));
     CHECK(der.len == leaf.len && memcmp(der.p, leaf.p, leaf.len) == 0);
-    CHECK(view_is(it.extensions, "0012 0002 abcd"));
+    CHECK(view_is_hex(it.extensions, "0012 0002 abcd"));
     CHECK(tg_certificate_next(&it, &der));
     CHECK(der.len == ca.len);
     CHECK_INT(it.extensions.len, 0);
@@ -486,41 +402,41 @@ static void test_certificate_tls13(struct tg_view leaf, struct tg_view ca)
     /* Read as TLS 1.2 the same bytes do not parse. */
     size_t n;
     CHECK(walk_certs(body, false, &n) != TG_OK);
-    release(body);
+    view_free(body);
 }
 
 static void test_certificate_odd(void)
 {
     printf("certificate: empty lists, empty and overlong entries, context\n");
     size_t n = 99;
-    struct tg_view v = from_hex("000000");
+    struct tg_view v = view_from_hex("000000");
     CHECK(walk_certs(v, false, &n) == TG_OK);
     CHECK_INT(n, 0);
-    release(v);
-    v = from_hex("02 abcd 000000"); /* 1.3 client: context echoed, no certificate */
+    view_free(v);
+    v = view_from_hex("02 abcd 000000"); /* 1.3 client: context echoed, no certificate */
     struct tg_certificate_iter it;
     struct tg_view der;
     CHECK(tg_certificate_open(v, true, &it) == TG_OK);
-    CHECK(view_is(it.context, "abcd"));
+    CHECK(view_is_hex(it.context, "abcd"));
     CHECK(!tg_certificate_next(&it, &der));
     CHECK(tg_certificate_status(&it) == TG_OK);
-    release(v);
-    v = from_hex("000009 000003 308100 000000"); /* second entry empty */
+    view_free(v);
+    v = view_from_hex("000009 000003 308100 000000"); /* second entry empty */
     CHECK(walk_certs(v, false, &n) == TG_E_MALFORMED);
     CHECK_INT(n, 1);
-    release(v);
-    v = from_hex("000006 000009 308100"); /* entry overruns the list */
+    view_free(v);
+    v = view_from_hex("000006 000009 308100"); /* entry overruns the list */
     CHECK(walk_certs(v, false, &n) == TG_E_MALFORMED);
     CHECK_INT(n, 0);
-    release(v);
-    v = from_hex("000004 000001 30 ff"); /* a stray byte inside the list */
+    view_free(v);
+    v = view_from_hex("000004 000001 30 ff"); /* a stray byte inside the list */
     CHECK(walk_certs(v, false, &n) == TG_E_MALFORMED);
     CHECK_INT(n, 1);
-    release(v);
-    v = from_hex("0000");
+    view_free(v);
+    v = view_from_hex("0000");
     CHECK(walk_certs(v, false, &n) == TG_E_SHORT);
     CHECK_INT(n, 0);
-    release(v);
+    view_free(v);
     CHECK(TG_CERT_MAX_CHAIN == 16);
 }
 
@@ -541,33 +457,33 @@ static enum tg_status parse_ske(struct tg_view v, const struct ctx *c)
 static enum tg_status ske_hex(const char *hex, enum tg_kex kex, uint16_t version,
                               struct tg_server_key_exchange *s)
 {
-    struct tg_view v = from_hex(hex);
+    struct tg_view v = view_from_hex(hex);
     enum tg_status st = tg_server_key_exchange_parse(v, kex, version, s);
-    release(v); /* the views in *s dangle now: tests read scalars and lengths only */
+    view_free(v); /* the views in *s dangle now: tests read scalars and lengths only */
     return st;
 }
 
 static void test_ske_bits(void)
 {
     printf("server_key_exchange: bit length of p\n");
-    struct tg_view v = from_hex("");
+    struct tg_view v = view_from_hex("");
     CHECK_INT(tg_ske_bit_length(v), 0);
-    release(v);
-    v = from_hex("0000");
+    view_free(v);
+    v = view_from_hex("0000");
     CHECK_INT(tg_ske_bit_length(v), 0);
-    release(v);
-    v = from_hex("01");
+    view_free(v);
+    v = view_from_hex("01");
     CHECK_INT(tg_ske_bit_length(v), 1);
-    release(v);
-    v = from_hex("80");
+    view_free(v);
+    v = view_from_hex("80");
     CHECK_INT(tg_ske_bit_length(v), 8);
-    release(v);
-    v = from_hex("000100");
+    view_free(v);
+    v = view_from_hex("000100");
     CHECK_INT(tg_ske_bit_length(v), 9);
-    release(v);
-    v = from_hex("00007fffffff");
+    view_free(v);
+    v = view_from_hex("00007fffffff");
     CHECK_INT(tg_ske_bit_length(v), 31);
-    release(v);
+    view_free(v);
 }
 
 static void test_ske_ecdhe(void)
@@ -730,9 +646,9 @@ static enum tg_status parse_cke(struct tg_view v, const struct ctx *c)
 static enum tg_status cke_hex(const char *hex, enum tg_kex kex, uint16_t version,
                               struct tg_client_key_exchange *k)
 {
-    struct tg_view v = from_hex(hex);
+    struct tg_view v = view_from_hex(hex);
     enum tg_status st = tg_client_key_exchange_parse(v, kex, version, k);
-    release(v);
+    view_free(v);
     return st;
 }
 
@@ -819,23 +735,23 @@ static void test_certificate_verify(void)
 {
     struct tg_certificate_verify cv;
     printf("certificate_verify: with and without the algorithm\n");
-    struct tg_view v = from_hex("0804 0004 01020304");
+    struct tg_view v = view_from_hex("0804 0004 01020304");
     CHECK(tg_certificate_verify_parse(v, 0x0303, &cv) == TG_OK);
     CHECK(cv.has_scheme);
     CHECK_INT(cv.scheme, 0x0804);
-    CHECK(view_is(cv.signature, "01020304"));
+    CHECK(view_is_hex(cv.signature, "01020304"));
     CHECK(tg_certificate_verify_parse(v, 0x0304, &cv) == TG_OK);
     CHECK(tg_certificate_verify_parse(v, 0xfefd, &cv) == TG_OK);
     CHECK(tg_certificate_verify_parse(v, 0x0302, &cv) != TG_OK);
-    release(v);
-    v = from_hex("0004 01020304");
+    view_free(v);
+    v = view_from_hex("0004 01020304");
     CHECK(tg_certificate_verify_parse(v, 0x0301, &cv) == TG_OK);
     CHECK(!cv.has_scheme);
     CHECK_INT(cv.scheme, 0);
-    CHECK(view_is(cv.signature, "01020304"));
+    CHECK(view_is_hex(cv.signature, "01020304"));
     CHECK(tg_certificate_verify_parse(v, 0x0300, &cv) == TG_OK);
     CHECK(tg_certificate_verify_parse(v, 0xfeff, &cv) == TG_OK);
-    release(v);
+    view_free(v);
     struct ctx c12 = {TG_KEX_UNKNOWN, 0x0303, false, 0};
     struct ctx c13 = {TG_KEX_UNKNOWN, 0x0304, true, 0};
     struct ctx c11 = {TG_KEX_UNKNOWN, 0x0302, false, 0};
@@ -860,39 +776,39 @@ static void test_new_session_ticket(void)
 {
     struct tg_new_session_ticket t;
     printf("new_session_ticket: RFC 5077 and TLS 1.3\n");
-    struct tg_view v = from_hex("00001c20 0004 aabbccdd");
+    struct tg_view v = view_from_hex("00001c20 0004 aabbccdd");
     CHECK(tg_new_session_ticket_parse(v, false, &t) == TG_OK);
     CHECK_INT(t.lifetime, 7200);
-    CHECK(view_is(t.ticket, "aabbccdd"));
+    CHECK(view_is_hex(t.ticket, "aabbccdd"));
     CHECK(!t.is_tls13);
-    release(v);
-    v = from_hex("00000000 0000"); /* an empty ticket: none issued after all */
+    view_free(v);
+    v = view_from_hex("00000000 0000"); /* an empty ticket: none issued after all */
     CHECK(tg_new_session_ticket_parse(v, false, &t) == TG_OK);
     CHECK_INT(t.ticket.len, 0);
-    release(v);
+    view_free(v);
 
-    v = from_hex(NST13);
+    v = view_from_hex(NST13);
     CHECK(tg_new_session_ticket_parse(v, true, &t) == TG_OK);
     CHECK(t.is_tls13);
     CHECK_INT(t.lifetime, 604800);
     CHECK_INT(t.age_add, 0x12345678);
-    CHECK(view_is(t.nonce, "0001020304050607"));
-    CHECK(view_is(t.ticket, "aabbccdd"));
+    CHECK(view_is_hex(t.nonce, "0001020304050607"));
+    CHECK(view_is_hex(t.ticket, "aabbccdd"));
     CHECK(t.has_early_data);
     CHECK_INT(t.max_early_data_size, 16384);
     CHECK_INT(t.n_extensions, 2);
-    release(v);
-    v = from_hex("00093a80 12345678 00 0004 aabbccdd 0000");
+    view_free(v);
+    v = view_from_hex("00093a80 12345678 00 0004 aabbccdd 0000");
     CHECK(tg_new_session_ticket_parse(v, true, &t) == TG_OK);
     CHECK(!t.has_early_data);
     CHECK_INT(t.nonce.len, 0);
-    release(v);
-    v = from_hex("00093a80 12345678 00 0000 0000"); /* empty 1.3 ticket */
+    view_free(v);
+    v = view_from_hex("00093a80 12345678 00 0000 0000"); /* empty 1.3 ticket */
     CHECK(tg_new_session_ticket_parse(v, true, &t) == TG_E_MALFORMED);
-    release(v);
-    v = from_hex("00093a80 12345678 00 0001 aa 0007 002a 0003 000040");
+    view_free(v);
+    v = view_from_hex("00093a80 12345678 00 0001 aa 0007 002a 0003 000040");
     CHECK(tg_new_session_ticket_parse(v, true, &t) == TG_E_MALFORMED);
-    release(v);
+    view_free(v);
 
     struct ctx c12 = {TG_KEX_UNKNOWN, 0x0303, false, 0};
     struct ctx c13 = {TG_KEX_UNKNOWN, 0x0304, true, 0};
@@ -919,7 +835,7 @@ static void test_encrypted_extensions(void)
 {
     static struct tg_encrypted_extensions e;
     printf("encrypted_extensions: ALPN, early_data, SNI ack, groups, salvage\n");
-    struct tg_view v = from_hex(EE_FULL);
+    struct tg_view v = view_from_hex(EE_FULL);
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_OK);
     CHECK_INT(e.problems, 0);
     CHECK_INT(e.n_extensions, 6);
@@ -931,7 +847,7 @@ static void test_encrypted_extensions(void)
     CHECK_INT(e.extensions[4], 28);
     CHECK_INT(e.extensions[5], 1);
     CHECK(e.server_name_ack);
-    CHECK(e.has_alpn && view_is(e.alpn, "6832"));
+    CHECK(e.has_alpn && view_is_hex(e.alpn, "6832"));
     CHECK(e.early_data);
     CHECK(e.has_supported_groups);
     CHECK_INT(tg_u16_list_count(e.supported_groups), 2);
@@ -941,33 +857,33 @@ static void test_encrypted_extensions(void)
     CHECK_INT(e.record_size_limit, 16385);
     CHECK(e.has_max_fragment_length);
     CHECK_INT(e.max_fragment_length, 2);
-    release(v);
+    view_free(v);
     check_framing(EE_FULL, 0, parse_ee, NULL, __LINE__);
 
-    v = from_hex(EE_FULL "00");
+    v = view_from_hex(EE_FULL "00");
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_OK);
     CHECK(e.problems == TG_EE_TRAILING_BYTES);
-    release(v);
-    v = from_hex("0000");
+    view_free(v);
+    v = view_from_hex("0000");
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_OK);
     CHECK_INT(e.n_extensions, 0);
-    release(v);
+    view_free(v);
     /* Two ALPN names (a server selects one), then early_data: salvaged. */
-    v = from_hex("0016 0010 000e 000c 02 6832 08 687474702f312e31 002a 0000");
+    v = view_from_hex("0016 0010 000e 000c 02 6832 08 687474702f312e31 002a 0000");
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_OK);
     CHECK(e.problems & TG_EE_BAD_EXTENSION);
     CHECK(!e.has_alpn);
     CHECK(e.early_data);
-    release(v);
-    v = from_hex("0008 002a 0000 002a 0000"); /* duplicate */
+    view_free(v);
+    v = view_from_hex("0008 002a 0000 002a 0000"); /* duplicate */
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_OK);
     CHECK(e.problems & TG_EE_DUPLICATE_EXTENSION);
-    release(v);
-    v = from_hex("0006 002a 0001 00 ff"); /* non-empty early_data, then a stray byte */
+    view_free(v);
+    v = view_from_hex("0006 002a 0001 00 ff"); /* non-empty early_data, then a stray byte */
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_E_MALFORMED);
     CHECK(e.problems & TG_EE_BAD_EXTENSION);
     CHECK_INT(e.n_extensions, 1);
-    release(v);
+    view_free(v);
 
     static struct out o;
     o.n = 0;
@@ -976,12 +892,12 @@ static void test_encrypted_extensions(void)
         put_u16(&o, 0xff00 + i);
         put_u16(&o, 0);
     }
-    v = copy_of(o.b, o.n);
+    v = view_copy(o.b, o.n);
     CHECK(tg_encrypted_extensions_parse(v, &e) == TG_OK);
     CHECK(e.problems & TG_EE_TOO_MANY_EXTENSIONS);
     CHECK_INT(e.n_extensions, TG_EE_MAX_EXTENSIONS);
     CHECK_INT(e.n_extensions_total, 40);
-    release(v);
+    view_free(v);
 }
 
 /* ---- certificate_request ---- */
@@ -1000,10 +916,10 @@ static void test_certificate_request(void)
 {
     static struct tg_certificate_request r;
     printf("certificate_request: TLS 1.2, 1.1 and 1.3 forms\n");
-    struct tg_view v = from_hex(CR12);
+    struct tg_view v = view_from_hex(CR12);
     CHECK(tg_certificate_request_parse(v, 0x0303, &r) == TG_OK);
     CHECK(!r.is_tls13);
-    CHECK(view_is(r.certificate_types, "0140"));
+    CHECK(view_is_hex(r.certificate_types, "0140"));
     CHECK_STR(tg_name_cert_type(1), "rsa_sign");
     CHECK_STR(tg_name_cert_type(64), "ecdsa_sign");
     CHECK(r.has_signature_algorithms);
@@ -1013,20 +929,20 @@ static void test_certificate_request(void)
     CHECK_INT(r.n_certificate_authorities, 2);
     struct tg_rd walk = tg_rd_of(r.certificate_authorities);
     struct tg_view dn;
-    CHECK(tg_ca_name_next(&walk, &dn) && view_is(dn, DN_CA));
-    CHECK(tg_ca_name_next(&walk, &dn) && view_is(dn, "3000"));
+    CHECK(tg_ca_name_next(&walk, &dn) && view_is_hex(dn, DN_CA));
+    CHECK(tg_ca_name_next(&walk, &dn) && view_is_hex(dn, "3000"));
     CHECK(!tg_ca_name_next(&walk, &dn));
     CHECK(walk.err == TG_RD_OK);
     CHECK(tg_certificate_request_parse(v, 0x0302, &r) != TG_OK); /* 1.1 has no algorithms */
-    release(v);
+    view_free(v);
 
-    v = from_hex("02 0140 0000");
+    v = view_from_hex("02 0140 0000");
     CHECK(tg_certificate_request_parse(v, 0x0302, &r) == TG_OK);
     CHECK(!r.has_signature_algorithms);
     CHECK_INT(r.n_certificate_authorities, 0);
-    release(v);
+    view_free(v);
 
-    v = from_hex(CR13);
+    v = view_from_hex(CR13);
     CHECK(tg_certificate_request_parse(v, 0x0304, &r) == TG_OK);
     CHECK(r.is_tls13);
     CHECK_INT(r.context.len, 0);
@@ -1039,14 +955,14 @@ static void test_certificate_request(void)
     CHECK(r.has_certificate_authorities);
     CHECK_INT(r.n_certificate_authorities, 1);
     CHECK_INT(r.certificate_types.len, 0);
-    release(v);
+    view_free(v);
 
-    v = from_hex("02 0140 0003 040308 0000"); /* odd algorithm list */
+    v = view_from_hex("02 0140 0003 040308 0000"); /* odd algorithm list */
     CHECK(tg_certificate_request_parse(v, 0x0303, &r) == TG_E_MALFORMED);
-    release(v);
-    v = from_hex("02 0140 0004 04030804 0002 0000"); /* an empty DistinguishedName */
+    view_free(v);
+    v = view_from_hex("02 0140 0004 04030804 0002 0000"); /* an empty DistinguishedName */
     CHECK(tg_certificate_request_parse(v, 0x0303, &r) == TG_E_MALFORMED);
-    release(v);
+    view_free(v);
 
     struct ctx c12 = {TG_KEX_UNKNOWN, 0x0303, false, 0};
     struct ctx c11 = {TG_KEX_UNKNOWN, 0x0302, false, 0};
@@ -1058,8 +974,8 @@ static void test_certificate_request(void)
 
 int main(void)
 {
-    struct tg_view leaf = from_hex(LEAF_DER_HEX);
-    struct tg_view ca = from_hex(CA_DER_HEX);
+    struct tg_view leaf = view_from_hex(LEAF_DER_HEX);
+    struct tg_view ca = view_from_hex(CA_DER_HEX);
     test_cipher_info();
     test_alert();
     test_finished();
@@ -1074,8 +990,7 @@ int main(void)
     test_new_session_ticket();
     test_encrypted_extensions();
     test_certificate_request();
-    release(leaf);
-    release(ca);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    view_free(leaf);
+    view_free(ca);
+    return testkit_finish();
 }

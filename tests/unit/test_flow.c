@@ -13,28 +13,17 @@
  * record and "evicted"; the memory account matches the flows' own; a
  * reassembly cap hit or a snaplen cut before the session began still shows
  * in its errors; a hello over its extension cap has too_many_extensions.
+ * Two copies of the connection interleaved, each packed whenever the other
+ * has a packet (cold flows), yield the unaltered sessions.
  */
 #include "../../analyzer/flow.h"
 #include "../../analyzer/session.h"
+#include "testkit.h"
 
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        if (cond) {                                                                                \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                               \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 #define MAX_PACKETS 256
 #define MAX_SESSIONS 4
@@ -284,21 +273,22 @@ static void test_flow_cap(void)
     open_tls(&t, 1001, 10);
     open_tls(&t, 1002, 20);
     send_tcp(&t, 1001, true, TG_TCP_ACK, 1001, NULL, 0, 30); /* no payload: still activity */
-    CHECK(account_ok(&t), "account after 2 flows");
+    CHECK_MSG(account_ok(&t), "account after 2 flows");
     open_tls(&t, 1003, 40);
-    CHECK(n_ends == 1 && ends[0].port == 1002, "flow cap: %d ended, first port %u", n_ends,
-          n_ends ? (unsigned)ends[0].port : 0u);
-    CHECK(n_ends == 1 && ends[0].why == TG_END_EVICTED, "flow cap: why %d",
-          n_ends ? (int)ends[0].why : -1);
-    CHECK(n_ends == 1 && (ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "no evicted error");
-    CHECK(t.stats.evicted_flow_cap == 1 && t.stats.evicted_memory == 0, "counters %llu %llu",
-          (unsigned long long)t.stats.evicted_flow_cap, (unsigned long long)t.stats.evicted_memory);
-    CHECK(t.count == 2 && account_ok(&t), "count %zu", t.count);
+    CHECK_MSG(n_ends == 1 && ends[0].port == 1002, "flow cap: %d ended, first port %u", n_ends,
+              n_ends ? (unsigned)ends[0].port : 0u);
+    CHECK_MSG(n_ends == 1 && ends[0].why == TG_END_EVICTED, "flow cap: why %d",
+              n_ends ? (int)ends[0].why : -1);
+    CHECK_MSG(n_ends == 1 && (ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "no evicted error");
+    CHECK_MSG(t.stats.evicted_flow_cap == 1 && t.stats.evicted_memory == 0, "counters %llu %llu",
+              (unsigned long long)t.stats.evicted_flow_cap,
+              (unsigned long long)t.stats.evicted_memory);
+    CHECK_MSG(t.count == 2 && account_ok(&t), "count %zu", t.count);
     tg_flows_free(&t);
-    CHECK(n_ends == 3 && ends[1].why == TG_END_INPUT && ends[2].why == TG_END_INPUT,
-          "end of input: %d", n_ends);
-    CHECK(!(ends[1].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "evicted at end of input");
-    CHECK(t.mem == 0, "mem %zu after free", t.mem);
+    CHECK_MSG(n_ends == 3 && ends[1].why == TG_END_INPUT && ends[2].why == TG_END_INPUT,
+              "end of input: %d", n_ends);
+    CHECK_MSG(!(ends[1].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "evicted at end of input");
+    CHECK_MSG(t.mem == 0, "mem %zu after free", t.mem);
 }
 
 /* A closing flow goes before an open one idle longer, and is not "evicted". */
@@ -310,11 +300,11 @@ static void test_closing_first(void)
     open_tls(&t, 2002, 20);
     send_tcp(&t, 2002, true, TG_TCP_RST, 9999, NULL, 0, 30);
     open_tls(&t, 2003, 40);
-    CHECK(n_ends == 1 && ends[0].port == 2002 && ends[0].why == TG_END_CLOSED,
-          "closing first: %d ended, port %u", n_ends, n_ends ? (unsigned)ends[0].port : 0u);
-    CHECK(n_ends == 1 && !(ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "closed one evicted");
-    CHECK(t.stats.closed_early == 1 && t.stats.evicted_flow_cap == 0, "closed_early %llu",
-          (unsigned long long)t.stats.closed_early);
+    CHECK_MSG(n_ends == 1 && ends[0].port == 2002 && ends[0].why == TG_END_CLOSED,
+              "closing first: %d ended, port %u", n_ends, n_ends ? (unsigned)ends[0].port : 0u);
+    CHECK_MSG(n_ends == 1 && !(ends[0].errors & TG_ERR_BIT(TG_ERR_EVICTED)), "closed one evicted");
+    CHECK_MSG(t.stats.closed_early == 1 && t.stats.evicted_flow_cap == 0, "closed_early %llu",
+              (unsigned long long)t.stats.closed_early);
     tg_flows_free(&t);
 }
 
@@ -334,21 +324,22 @@ static void test_memory_cap(void)
         held &= t.mem + t.other_mem <= t.max_memory;
         exact &= account_ok(&t);
     }
-    CHECK(held, "the memory cap did not hold");
-    CHECK(exact, "the account went wrong");
-    CHECK(t.stats.evicted_memory > 0 && n_ends > 0, "nothing evicted: %d", n_ends);
+    CHECK_MSG(held, "the memory cap did not hold");
+    CHECK_MSG(exact, "the account went wrong");
+    CHECK_MSG(t.stats.evicted_memory > 0 && n_ends > 0, "nothing evicted: %d", n_ends);
     bool lru = true, marked = true;
     for (int i = 0; i < n_ends; i++) {
         lru &= ends[i].port == 3000 + i;
         marked &= ends[i].why == TG_END_EVICTED && (ends[i].errors & TG_ERR_BIT(TG_ERR_EVICTED));
     }
-    CHECK(lru, "not in order of last activity");
-    CHECK(marked, "an evicted session without \"evicted\"");
-    CHECK(t.mem_peak >= t.mem && t.mem_peak <= t.max_memory + 30000 + sizeof(struct tg_session) +
-                                                   sizeof(struct tg_flow),
-          "peak %zu", t.mem_peak);
+    CHECK_MSG(lru, "not in order of last activity");
+    CHECK_MSG(marked, "an evicted session without \"evicted\"");
+    CHECK_MSG(t.mem_peak >= t.mem && t.mem_peak <= t.max_memory + 30000 +
+                                                       sizeof(struct tg_session) +
+                                                       sizeof(struct tg_flow),
+              "peak %zu", t.mem_peak);
     tg_flows_free(&t);
-    CHECK(t.lim.total_bytes == 0, "buffered bytes left");
+    CHECK_MSG(t.lim.total_bytes == 0, "buffered bytes left");
     free(junk);
 }
 
@@ -363,8 +354,8 @@ static void test_lost_before_session(void)
     uint8_t junk[200] = {0};
     send_tcp(&t, 4001, true, TG_TCP_SYN, 1000, NULL, 0, 10);
     send_tcp(&t, 4001, true, TG_TCP_ACK, 5000, junk, sizeof junk, 11);
-    CHECK(t.lim.total_cap_hits == 1, "total cap hits %llu",
-          (unsigned long long)t.lim.total_cap_hits);
+    CHECK_MSG(t.lim.total_cap_hits == 1, "total cap hits %llu",
+              (unsigned long long)t.lim.total_cap_hits);
     size_t len;
     uint8_t *ch = client_hello(0, &len);
     send_tcp(&t, 4001, true, TG_TCP_ACK, 1001, ch, len, 12);
@@ -387,12 +378,12 @@ static void test_lost_before_session(void)
     tg_flows_packet(&t, &p, 21);
     tg_flows_free(&t);
     free(ch);
-    CHECK(n_ends == 2, "%d ended", n_ends);
+    CHECK_MSG(n_ends == 2, "%d ended", n_ends);
     for (int i = 0; i < n_ends; i++) {
         enum tg_err want =
             ends[i].port == 4001 ? TG_ERR_REASSEMBLY_LIMIT : TG_ERR_TRUNCATED_CAPTURE;
-        CHECK(ends[i].errors & TG_ERR_BIT(want), "port %u: errors %llx", ends[i].port,
-              (unsigned long long)ends[i].errors);
+        CHECK_MSG(ends[i].errors & TG_ERR_BIT(want), "port %u: errors %llx", ends[i].port,
+                  (unsigned long long)ends[i].errors);
     }
 }
 
@@ -411,10 +402,11 @@ static void test_extension_cap(void)
     send_tcp(&t, 5002, true, TG_TCP_ACK, 1001, ch, len, 11);
     free(ch);
     tg_flows_free(&t);
-    CHECK(n_ends == 2, "%d ended", n_ends);
+    CHECK_MSG(n_ends == 2, "%d ended", n_ends);
     for (int i = 0; i < n_ends; i++)
-        CHECK(!(ends[i].errors & TG_ERR_BIT(TG_ERR_TOO_MANY_EXTENSIONS)) == (ends[i].port == 5002),
-              "port %u: errors %llx", ends[i].port, (unsigned long long)ends[i].errors);
+        CHECK_MSG(!(ends[i].errors & TG_ERR_BIT(TG_ERR_TOO_MANY_EXTENSIONS)) ==
+                      (ends[i].port == 5002),
+                  "port %u: errors %llx", ends[i].port, (unsigned long long)ends[i].errors);
 }
 
 static void test_caps(void)
@@ -438,7 +430,58 @@ static void run(const struct alter *a, int times)
         replay(&t, &ak, (int64_t)k * 1000000);
     }
     tg_flows_free(&t);
-    CHECK(t.lim.total_bytes == 0, "buffered bytes left: %zu", t.lim.total_bytes);
+    CHECK_MSG(t.lim.total_bytes == 0, "buffered bytes left: %zu", t.lim.total_bytes);
+}
+
+/*
+ * Two copies of the connection, their packets taken in turn (the second on
+ * client port + 1000), with `hot` slots of hot flows: with one, each
+ * packet of a copy packs the other (flow.h: cold flows). The table's
+ * account at the end of the capture goes in *mem.
+ */
+static void run_interleaved(size_t hot, size_t *mem)
+{
+    struct tg_flows t;
+    n_got = 0;
+    if (tg_flows_init(&t, 0, on_end, NULL) != TG_OK)
+        abort();
+    t.hot_max = hot;
+    for (size_t i = 0; i < n_frames; i++) {
+        for (int copy = 0; copy < 2; copy++) {
+            struct tg_packet p;
+            struct tg_view v = {frames[i].bytes, frames[i].caplen};
+            if (tg_decode(dlt, v, frames[i].len, &p) != TG_DEC_TCP)
+                continue;
+            if (copy && p.sport == 8443)
+                p.dport = (uint16_t)(p.dport + 1000);
+            else if (copy)
+                p.sport = (uint16_t)(p.sport + 1000);
+            tg_flows_packet(&t, &p, frames[i].ts);
+        }
+    }
+    CHECK_MSG(account_ok(&t), "account of %zu hot slots", hot);
+    *mem = t.mem;
+    tg_flows_free(&t);
+}
+
+static void test_cold(const struct summary *base)
+{
+    printf("cold flows: packed after each packet, the same sessions, a smaller account\n");
+    size_t hot_mem, cold_mem;
+    run_interleaved(TG_FLOW_HOT, &hot_mem);
+    CHECK_MSG(n_got == 2, "%d sessions", n_got);
+    run_interleaved(1, &cold_mem);
+    CHECK_MSG(n_got == 2, "%d sessions when cold", n_got);
+    for (int i = 0; i < n_got; i++) {
+        CHECK_STR(got[i].events, base->events);
+        CHECK_STR(got[i].state, base->state);
+        CHECK_EQ(got[i].errors, 0);
+        CHECK_EQ(got[i].version, base->version);
+    }
+    CHECK_MSG(n_got == 2 && got[0].client_port + 1000 == got[1].client_port, "ports %u %u",
+              (unsigned)got[0].client_port, (unsigned)got[1].client_port);
+    /* At the end one copy is packed (the other had the last packet). */
+    CHECK_MSG(cold_mem + 1000 < hot_mem, "packed %zu, unpacked %zu", cold_mem, hot_mem);
 }
 
 int main(void)
@@ -447,14 +490,14 @@ int main(void)
         return 1;
     struct alter plain = {0};
     run(&plain, 1);
-    CHECK(n_got == 1, "%d sessions", n_got);
+    CHECK_MSG(n_got == 1, "%d sessions", n_got);
     struct summary base = got[0];
-    CHECK(strcmp(base.state, "established") == 0, "state %s", base.state);
-    CHECK(base.version == 0x0303, "version %04x", base.version);
-    CHECK(base.errors == 0, "errors %llx", (unsigned long long)base.errors);
+    CHECK_MSG(strcmp(base.state, "established") == 0, "state %s", base.state);
+    CHECK_MSG(base.version == 0x0303, "version %04x", base.version);
+    CHECK_MSG(base.errors == 0, "errors %llx", (unsigned long long)base.errors);
     /* ClientHello first, from the client; then the server's flight. */
-    CHECK(strncmp(base.events, "0:0:1:", 6) == 0, "events %s", base.events);
-    CHECK(strstr(base.events, "1:0:2:") != NULL, "no server hello in %s", base.events);
+    CHECK_MSG(strncmp(base.events, "0:0:1:", 6) == 0, "events %s", base.events);
+    CHECK_MSG(strstr(base.events, "1:0:2:") != NULL, "no server hello in %s", base.events);
     printf("baseline: %s\n", base.events);
 
     /* Every piece size from 1 to 64 bytes, then some larger ones. */
@@ -469,19 +512,21 @@ int main(void)
         for (int variant = 0; variant < 3; variant++) {
             struct alter a = {.piece = sizes[i], .swap = variant == 1, .duplicate = variant == 2};
             run(&a, 1);
-            CHECK(n_got == 1, "piece %zu variant %d: %d sessions", sizes[i], variant, n_got);
+            CHECK_MSG(n_got == 1, "piece %zu variant %d: %d sessions", sizes[i], variant, n_got);
             if (n_got != 1)
                 continue;
-            CHECK(strcmp(got[0].events, base.events) == 0, "piece %zu variant %d: %s", sizes[i],
-                  variant, got[0].events);
-            CHECK(strcmp(got[0].state, "established") == 0, "piece %zu: %s", sizes[i],
-                  got[0].state);
-            CHECK(got[0].errors == 0, "piece %zu variant %d: errors %llx", sizes[i], variant,
-                  (unsigned long long)got[0].errors);
+            CHECK_MSG(strcmp(got[0].events, base.events) == 0, "piece %zu variant %d: %s", sizes[i],
+                      variant, got[0].events);
+            CHECK_MSG(strcmp(got[0].state, "established") == 0, "piece %zu: %s", sizes[i],
+                      got[0].state);
+            CHECK_MSG(got[0].errors == 0, "piece %zu variant %d: errors %llx", sizes[i], variant,
+                      (unsigned long long)got[0].errors);
             if (variant == 1 && sizes[i] < 500)
-                CHECK(got[0].c.out_of_order > 0, "piece %zu: no out-of-order counted", sizes[i]);
+                CHECK_MSG(got[0].c.out_of_order > 0, "piece %zu: no out-of-order counted",
+                          sizes[i]);
             if (variant == 2)
-                CHECK(got[0].c.retransmitted > 0, "piece %zu: no retransmission counted", sizes[i]);
+                CHECK_MSG(got[0].c.retransmitted > 0, "piece %zu: no retransmission counted",
+                          sizes[i]);
         }
     }
 
@@ -489,37 +534,37 @@ int main(void)
     for (uint32_t shift = 0xfffff000u; shift != 0x1000u; shift += 0x200u) {
         struct alter a = {.piece = 300, .seq_shift = shift};
         run(&a, 1);
-        CHECK(n_got == 1 && strcmp(got[0].events, base.events) == 0, "shift %08x", shift);
+        CHECK_MSG(n_got == 1 && strcmp(got[0].events, base.events) == 0, "shift %08x", shift);
     }
 
     /* The same connection twice on the same ports: two sessions. */
     run(&plain, 2);
-    CHECK(n_got == 2, "port reuse: %d sessions", n_got);
+    CHECK_MSG(n_got == 2, "port reuse: %d sessions", n_got);
     for (int i = 0; i < n_got; i++)
-        CHECK(strcmp(got[i].events, base.events) == 0, "port reuse #%d: %s", i, got[i].events);
+        CHECK_MSG(strcmp(got[i].events, base.events) == 0, "port reuse #%d: %s", i, got[i].events);
 
     /* No SYNs: picked up mid-stream, same handshake, "midstream" noted. */
     struct alter nosyn = {.drop_syns = true};
     run(&nosyn, 1);
-    CHECK(n_got == 1 && strcmp(got[0].events, base.events) == 0, "midstream");
-    CHECK(n_got == 1 && got[0].errors == TG_ERR_BIT(TG_ERR_MIDSTREAM), "midstream errors %llx",
-          (unsigned long long)(n_got ? got[0].errors : 0));
+    CHECK_MSG(n_got == 1 && strcmp(got[0].events, base.events) == 0, "midstream");
+    CHECK_MSG(n_got == 1 && got[0].errors == TG_ERR_BIT(TG_ERR_MIDSTREAM), "midstream errors %llx",
+              (unsigned long long)(n_got ? got[0].errors : 0));
 
     /* The server's first data segment lost: a gap is reported, the client
      * side and what follows the gap are still read. */
     struct alter lost = {.drop_data_from = 8443};
     run(&lost, 1);
-    CHECK(n_got == 1, "lost segment: %d sessions", n_got);
+    CHECK_MSG(n_got == 1, "lost segment: %d sessions", n_got);
     if (n_got == 1) {
-        CHECK(got[0].errors & TG_ERR_BIT(TG_ERR_TCP_GAP), "no tcp_gap");
-        CHECK(got[0].c.gaps == 1, "gaps %u", got[0].c.gaps);
-        CHECK(strncmp(got[0].events, "0:0:1:", 6) == 0, "lost segment: %s", got[0].events);
+        CHECK_MSG(got[0].errors & TG_ERR_BIT(TG_ERR_TCP_GAP), "no tcp_gap");
+        CHECK_MSG(got[0].c.gaps == 1, "gaps %u", got[0].c.gaps);
+        CHECK_MSG(strncmp(got[0].events, "0:0:1:", 6) == 0, "lost segment: %s", got[0].events);
     }
 
+    test_cold(&base);
     test_caps();
 
     for (size_t i = 0; i < n_frames; i++)
         free(frames[i].bytes);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

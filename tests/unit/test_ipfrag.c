@@ -775,6 +775,5 @@ int main(void)
     test_inner();
     test_wire(4);
     test_wire(6);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

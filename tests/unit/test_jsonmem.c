@@ -151,6 +151,5 @@ int main(void)
     test_spill();
     test_outside();
     test_release();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

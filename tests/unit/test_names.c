@@ -188,6 +188,5 @@ int main(void)
     test_spot_checks();
     test_unknown();
     test_grease();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

@@ -552,6 +552,5 @@ int main(void)
     test_reopen_stdout();
     if (!remove_tree(tmpdir))
         printf("could not remove %s\n", tmpdir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed != 0;
+    return testkit_finish();
 }

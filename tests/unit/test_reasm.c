@@ -97,26 +97,19 @@ static void fx_init(struct fx *f, size_t dir_cap, size_t total_cap)
 
 static void fx_default(struct fx *f)
 {
-    /* The default caps are unsigned int products: cast, as size_t is meant. */
-    fx_init(f, (size_t)TG_REASM_DEFAULT_DIR_BYTES, (size_t)TG_REASM_DEFAULT_TOTAL_BYTES);
+    fx_init(f, TG_REASM_DEFAULT_DIR_BYTES, TG_REASM_DEFAULT_TOTAL_BYTES);
 }
 
 /* Feeds text (may be "") at seq to r, from a malloc'd buffer of its exact size. */
 static enum tg_status feed(struct tg_reasm *r, struct tg_reasm_limits *lim, struct out *o,
                            uint32_t seq, const char *text, bool fin)
 {
-    size_t n = strlen(text);
-    uint8_t *p = malloc(n ? n : 1);
-    if (!p)
-        abort();
-    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): bytes, not a string */
-    memcpy(p, text, n);
-    struct tg_view v = {p, n};
+    struct tg_view v = view_copy_text(text);
     struct tg_reasm_sink sink = {sink_data, sink_gap, o};
-    cur_payload = p;
+    cur_payload = v.p;
     enum tg_status st = tg_reasm_segment(r, lim, seq, v, fin, &sink);
     cur_payload = NULL;
-    free(p);
+    view_free(v);
     return st;
 }
 
@@ -141,15 +134,8 @@ static void flush(struct fx *f)
 }
 
 #define CHECK_STREAM(f, want)                                                                      \
-    do {                                                                                           \
-        if (strcmp((f)->out.buf, (want)) == 0 && !(f)->out.bad) {                                  \
-            passed++;                                                                              \
-        } else {                                                                                   \
-            failed++;                                                                              \
-            printf("  FAIL %s:%d: stream \"%s\"%s, want \"%s\"\n", __FILE__, __LINE__,             \
-                   (f)->out.buf, (f)->out.bad ? " (bad call)" : "", (want));                       \
-        }                                                                                          \
-    } while (0)
+    CHECK_MSG(strcmp((f)->out.buf, (want)) == 0 && !(f)->out.bad, "stream \"%s\"%s, want \"%s\"",  \
+              (f)->out.buf, (f)->out.bad ? " (bad call)" : "", (want))
 
 #define CHECK_COUNTERS(f, ooo, retx, ovl, ngaps, gbytes)                                           \
     do {                                                                                           \
@@ -670,6 +656,5 @@ int main(void)
     test_stop();
     test_stop_in_sink();
     test_edges();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

@@ -266,6 +266,5 @@ int main(void)
 {
     test_extensions_past_the_caps();
     test_ffdhe_group();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

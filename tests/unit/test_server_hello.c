@@ -337,6 +337,5 @@ int main(void)
     test_no_extensions();
     test_bad_extensions();
     test_sslv2();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

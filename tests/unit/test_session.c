@@ -288,6 +288,5 @@ int main(void)
         test_null_cipher(bytewise);
     }
     test_alert_cap();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

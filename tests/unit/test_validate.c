@@ -21,6 +21,7 @@
  * texts, as `openssl verify -attime` prints them for the same chains.
  */
 #include "../../analyzer/validate.h"
+#include "testkit.h"
 
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -119,37 +120,6 @@ static const char PEM_SELFSIGNED[] =
 #define DAY INT64_C(86400)
 #define HOUR INT64_C(3600)
 
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-static void check_str(const char *got, const char *want, const char *what, int line)
-{
-    bool ok = got && strcmp(got, want) == 0;
-    check(ok, what, line);
-    if (!ok)
-        printf("  got  \"%s\"\n  want \"%s\"\n", got ? got : "(null)", want);
-}
-
-static void check_int(long long got, long long want, const char *what, int line)
-{
-    check(got == want, what, line);
-    if (got != want)
-        printf("  got %lld, want %lld\n", got, want);
-}
-
-#define CHECK(c) check((c), #c, __LINE__)
-#define CHECK_STR(a, b) check_str((a), (b), #a, __LINE__)
-#define CHECK_INT(a, b) check_int((long long)(a), (long long)(b), #a, __LINE__)
-
 /* ------------------------------------------------------------ fixtures */
 
 static X509 *pem_cert(const char *pem)
@@ -171,32 +141,9 @@ static struct tg_view der_of(const char *pem)
     X509_free(x);
     if (len <= 0)
         abort();
-    uint8_t *copy = malloc((size_t)len);
-    if (!copy)
-        abort();
-    memcpy(copy, buf, (size_t)len);
+    struct tg_view v = view_copy(buf, (size_t)len);
     OPENSSL_free(buf);
-    struct tg_view v = {copy, (size_t)len};
-    /* cppcheck-suppress memleak ; returned in the view, freed by free_view() */
     return v;
-}
-
-static struct tg_view text_view(const char *s)
-{
-    size_t n = strlen(s);
-    uint8_t *copy = malloc(n ? n : 1);
-    if (!copy)
-        abort();
-    /* NOLINTNEXTLINE(bugprone-not-null-terminated-result): bytes, not a string */
-    memcpy(copy, s, n);
-    struct tg_view v = {copy, n};
-    /* cppcheck-suppress memleak ; returned in the view, freed by free_view() */
-    return v;
-}
-
-static void free_view(struct tg_view v)
-{
-    free((void *)(uintptr_t)v.p);
 }
 
 static char tmpdir[256];
@@ -234,18 +181,18 @@ static void load_fixtures(void)
     EXPIRED = der_of(PEM_EXPIRED);
     ODD = der_of(PEM_ODD);
     SELFSIGNED = der_of(PEM_SELFSIGNED);
-    JUNK = text_view("not a certificate");
+    JUNK = view_copy_text("not a certificate");
 }
 
 static void free_fixtures(void)
 {
-    free_view(LEAF);
-    free_view(INT);
-    free_view(ROOT);
-    free_view(EXPIRED);
-    free_view(ODD);
-    free_view(SELFSIGNED);
-    free_view(JUNK);
+    view_free(LEAF);
+    view_free(INT);
+    view_free(ROOT);
+    view_free(EXPIRED);
+    view_free(ODD);
+    view_free(SELFSIGNED);
+    view_free(JUNK);
 }
 
 /* ------------------------------------------------------------- verdicts */
@@ -523,9 +470,9 @@ static void test_cache_bound(void)
 
 static bool host(struct tg_view leaf, const char *sni)
 {
-    struct tg_view s = text_view(sni);
+    struct tg_view s = view_copy_text(sni);
     bool ok = tg_validate_hostname(leaf, s);
-    free_view(s);
+    view_free(s);
     return ok;
 }
 
@@ -556,13 +503,9 @@ static void test_hostnames(void)
     CHECK(!host(SELFSIGNED, "x.selfsigned.tlsglass.test"));
     /* A NUL inside the SNI, an over-long SNI, a leaf that is not one. */
     static const uint8_t nul[] = "server.tlsglass.test\0.evil";
-    uint8_t *nul_copy = malloc(sizeof nul - 1);
-    if (!nul_copy)
-        abort();
-    memcpy(nul_copy, nul, sizeof nul - 1);
-    struct tg_view nul_view = {nul_copy, sizeof nul - 1};
+    struct tg_view nul_view = view_copy(nul, sizeof nul - 1);
     CHECK(!tg_validate_hostname(LEAF, nul_view));
-    free(nul_copy);
+    view_free(nul_view);
     char longname[400];
     memset(longname, 'a', sizeof longname);
     memcpy(longname + sizeof longname - 15, ".tlsglass.test", 15);
@@ -602,6 +545,5 @@ int main(void)
         unlink(path);
     }
     rmdir(tmpdir);
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }

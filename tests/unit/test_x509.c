@@ -10,68 +10,11 @@
  * -issuer -nameopt RFC2253 -serial -dates -fingerprint -sha1/-sha256`.
  */
 #include "../../analyzer/x509.h"
+#include "testkit.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static int passed, failed;
-
-static void check(bool ok, const char *what, int line)
-{
-    if (ok) {
-        passed++;
-        return;
-    }
-    failed++;
-    printf("FAIL line %d: %s\n", line, what);
-}
-
-static void check_str(const char *got, const char *want, const char *what, int line)
-{
-    bool ok = strcmp(got, want) == 0;
-    check(ok, what, line);
-    if (!ok)
-        printf("  got  \"%s\"\n  want \"%s\"\n", got, want);
-}
-
-static void check_int(long long got, long long want, const char *what, int line)
-{
-    check(got == want, what, line);
-    if (got != want)
-        printf("  got %lld, want %lld\n", got, want);
-}
-
-#define CHECK(c) check((c), #c, __LINE__)
-#define CHECK_STR(a, b) check_str((a), (b), #a, __LINE__)
-#define CHECK_INT(a, b) check_int((long long)(a), (long long)(b), #a, __LINE__)
-
-static unsigned nibble(char c)
-{
-    if (c >= '0' && c <= '9')
-        return (unsigned)(c - '0');
-    if (c >= 'a' && c <= 'f')
-        return (unsigned)(c - 'a' + 10);
-    abort();
-}
-
-/* Hex into a malloc'd buffer of exactly its size, so ASan sees over-reads. */
-static struct tg_view from_hex(const char *hex)
-{
-    size_t n = strlen(hex) / 2;
-    uint8_t *b = malloc(n ? n : 1);
-    if (!b)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        b[i] = (uint8_t)(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-    struct tg_view v = {b, n};
-    return v;
-}
-
-static void release(struct tg_view v)
-{
-    free((void *)(uintptr_t)v.p);
-}
 
 static const char RSA_DER_HEX[] =
     "3082039b30820283a00302010202090123456789abcdef01300d06092a864886f70d01010b0500303e310b30"
@@ -209,9 +152,9 @@ static const char BIG_DER_HEX[] =
 /* Summarizes a hex certificate; the caller frees nothing. */
 static void summarize_hex(const char *hex, struct tg_x509_summary *s)
 {
-    struct tg_view der = from_hex(hex);
+    struct tg_view der = view_from_hex(hex);
     tg_x509_summarize(der, s);
-    release(der);
+    view_free(der);
 }
 
 static void test_rsa(void)
@@ -370,14 +313,14 @@ static const char NAME_ESC_HEX[] = "301631143012060355040a0c0b476c6173732c20496e
  * be `want` and the cut flag `cut`. */
 static void name_case(const char *hex, size_t cap, const char *want, bool cut, int line)
 {
-    struct tg_view der = from_hex(hex);
+    struct tg_view der = view_from_hex(hex);
     char buf[64];
     bool was_cut = !cut;
     bool ok = tg_x509_name_text(der, buf, cap, &was_cut);
     check(ok, "tg_x509_name_text", line);
     check_str(buf, want, "name text", line);
     check(was_cut == cut, "cut flag", line);
-    release(der);
+    view_free(der);
 }
 
 static void test_name_cut(void)
@@ -404,34 +347,26 @@ static void test_garbage(void)
     static struct tg_x509_summary s;
     printf("garbage, empty, every prefix of a certificate, a trailing byte\n");
     static const char text[] = "not a certificate";
-    uint8_t *copy = malloc(sizeof text - 1);
-    if (!copy)
-        abort();
-    memcpy(copy, text, sizeof text - 1);
-    struct tg_view junk = {copy, sizeof text - 1};
+    struct tg_view junk = view_copy_text(text);
     tg_x509_summarize(junk, &s);
     CHECK(!s.parsed);
     CHECK_STR(s.sha1, "34491fe877745149646ce28c6b98961e9124390b");
     CHECK_STR(s.sha256, "47209c9b7af839de69e9a9cd625e9182c1ad63dae79ed88a2dd680fe34218620");
     CHECK_STR(s.subject, "");
-    free(copy);
+    view_free(junk);
 
     struct tg_view empty = {NULL, 0};
     tg_x509_summarize(empty, &s);
     CHECK(!s.parsed);
     CHECK_STR(s.sha256, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 
-    struct tg_view der = from_hex(LEAF_DER_HEX);
+    struct tg_view der = view_from_hex(LEAF_DER_HEX);
     int parsed_prefixes = 0;
     for (size_t n = 0; n < der.len; n++) {
-        uint8_t *b = malloc(n ? n : 1);
-        if (!b)
-            abort();
-        memcpy(b, der.p, n);
-        struct tg_view prefix = {b, n};
+        struct tg_view prefix = view_copy(der.p, n);
         tg_x509_summarize(prefix, &s);
         parsed_prefixes += s.parsed;
-        free(b);
+        view_free(prefix);
     }
     CHECK_INT(parsed_prefixes, 0);
 
@@ -446,7 +381,7 @@ static void test_garbage(void)
     CHECK(s.trailing_bytes);
     CHECK_STR(s.subject, "O=Glass\\, Inc.,CN=leaf.glass.test");
     free(longer);
-    release(der);
+    view_free(der);
 }
 
 /* Finds `pat` in v and overwrites it with `with` (same length); false if absent. */
@@ -466,7 +401,7 @@ static void test_bad_text(void)
 {
     static struct tg_x509_summary s;
     printf("a BMPString name, a dNSName with a NUL byte\n");
-    struct tg_view der = from_hex(ED_DER_HEX);
+    struct tg_view der = view_from_hex(ED_DER_HEX);
     /* The CN, UTF8String "ed25519.test", becomes a BMPString of the same
      * length, "A\u00e9BCDE": printed as UTF-8. (A BMPString OpenSSL cannot
      * turn into UTF-8, such as a lone surrogate, fails d2i_X509 itself, so
@@ -482,15 +417,15 @@ static void test_bad_text(void)
                          "BCDE");
     CHECK_STR(s.issuer, s.subject);
     CHECK(!s.self_signed); /* the signature no longer matches */
-    release(der);
+    view_free(der);
 
-    der = from_hex(LEAF_DER_HEX);
+    der = view_from_hex(LEAF_DER_HEX);
     CHECK(patch(der, "\x82\x0fleaf.glass", "\x82\x0fleaf\0glass", 12));
     tg_x509_summarize(der, &s);
     CHECK(s.parsed);
     CHECK_STR(s.san_dns[0], "leaf\\x00glass.test");
     CHECK_STR(s.san_dns[1], "*.glass.test");
-    release(der);
+    view_free(der);
 }
 
 static void test_parse_time(void)
@@ -537,7 +472,7 @@ static void test_digests(void)
 {
     printf("tg_digest_md5/sha1/sha256\n");
     uint8_t md5[TG_MD5_LEN], sha1[TG_SHA1_LEN], sha256[TG_SHA256_LEN];
-    struct tg_view abc = from_hex("616263");
+    struct tg_view abc = view_from_hex("616263");
     CHECK(tg_digest_md5(abc, md5));
     check_hex(md5, sizeof md5, "900150983cd24fb0d6963f7d28e17f72", __LINE__);
     CHECK(tg_digest_sha1(abc, sha1));
@@ -545,7 +480,7 @@ static void test_digests(void)
     CHECK(tg_digest_sha256(abc, sha256));
     check_hex(sha256, sizeof sha256,
               "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", __LINE__);
-    release(abc);
+    view_free(abc);
 }
 
 int main(void)
@@ -560,6 +495,5 @@ int main(void)
     test_bad_text();
     test_parse_time();
     test_digests();
-    printf("%d passed, %d failed\n", passed, failed);
-    return failed ? 1 : 0;
+    return testkit_finish();
 }
