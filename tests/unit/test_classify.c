@@ -459,20 +459,31 @@ static struct tg_ndpi_flow *repack(struct tg_ndpi_flow *f)
     return g;
 }
 
-/* The obsolete/weak exchange, the state packed between packets or not. */
-static void weak_exchange(struct tg_ndpi *m, bool pack, struct tg_ndpi_result *r)
+/* A new flow fed its TCP handshake and a ClientHello of `version`. */
+static struct tg_ndpi_flow *after_client_hello(struct tg_ndpi *m, uint16_t version, struct conn *c,
+                                               int64_t *ts)
 {
     struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
     if (!f)
         abort();
-    struct conn c = make_conn(4, 443);
-    int64_t ts = 1700000000000000LL;
-    handshake(m, f, &c, &ts);
+    *c = make_conn(4, 443);
+    *ts = 1700000000000000LL;
+    handshake(m, f, c, ts);
     struct pkt tls, ip;
     tls.n = 0;
-    client_hello(&tls, "www.example.com", 0x0301);
-    segment(&c, 0, 0x18, &tls, &ip);
-    feed(m, f, &ip, ip.n, ts++);
+    client_hello(&tls, "www.example.com", version);
+    segment(c, 0, 0x18, &tls, &ip);
+    feed(m, f, &ip, ip.n, (*ts)++);
+    return f;
+}
+
+/* The obsolete/weak exchange, the state packed between packets or not. */
+static void weak_exchange(struct tg_ndpi *m, bool pack, struct tg_ndpi_result *r)
+{
+    struct conn c;
+    int64_t ts;
+    struct tg_ndpi_flow *f = after_client_hello(m, 0x0301, &c, &ts);
+    struct pkt tls, ip;
     size_t held = tg_ndpi_flow_memory(f);
     CHECK_MSG(held >= tg_ndpi_flow_size() && held < tg_ndpi_flow_size() + 512,
               "after a whole record: %zu bytes, the TLS buffer kept?", held);
@@ -501,17 +512,9 @@ static void test_packed(struct tg_ndpi *m)
     CHECK_EQ(packed.risks, whole.risks);
     CHECK(has_risk(packed.risks, "tls_weak_cipher"));
     /* A packed state dropped without unpacking: freed whole (else LSan). */
-    struct tg_ndpi_flow *f = tg_ndpi_flow_new(m);
-    if (!f)
-        abort();
-    struct conn c = make_conn(4, 443);
-    int64_t ts = 1700000000000000LL;
-    handshake(m, f, &c, &ts);
-    struct pkt tls, ip;
-    tls.n = 0;
-    client_hello(&tls, "www.example.com", 0x0303);
-    segment(&c, 0, 0x18, &tls, &ip);
-    feed(m, f, &ip, ip.n, ts++);
+    struct conn c;
+    int64_t ts;
+    struct tg_ndpi_flow *f = after_client_hello(m, 0x0303, &c, &ts);
     uint8_t *buf = malloc(TG_NDPI_PACKED_MAX);
     if (!buf)
         abort();
