@@ -46,7 +46,9 @@
 #define OUT_BLOCK ((size_t)64 << 10) /* record text handed over per block, at least */
 #define TIME_EVERY_US 1000000        /* capture time between time messages to a worker */
 #define CLOCK_EVERY_US 100000        /* live: wall-clock time between time messages */
-#define WAIT_NS 2000000L             /* the reader's longest sleep between output drains */
+#define WAIT_NS 5000000L             /* the reader's longest sleep between output drains */
+#define ROOM_WANTED (RING_BYTES / 4) /* free bytes a full queue's reader waits for */
+#define WAKE_PENDING (64u << 10)     /* queued bytes that wake a sleeping worker */
 #define DRAIN_EVERY 1024u            /* packets read between writes of finished records */
 #define TOP_PAD ((size_t)8 << 20)    /* malloc's slack when a heap grows (see tg_pool_new) */
 
@@ -97,6 +99,7 @@ struct worker {
     _Atomic size_t head; /* end of the messages the worker is done with */
     _Atomic int worker_asleep;
     _Atomic int reader_waiting;
+    _Atomic size_t room_wanted; /* free bytes the waiting reader needs */
     pthread_mutex_t mu;
     pthread_cond_t wake_worker, wake_reader;
     /* the reader's side */
@@ -129,7 +132,8 @@ struct tg_pool {
     pthread_mutex_t out_mu;
     pthread_cond_t out_ready;
     _Atomic int reader_waiting;
-    int wake_fd; /* an eventfd a worker bumps when it goes idle (live: poll it) */
+    int wake_fd;                 /* an eventfd a worker bumps when it goes idle */
+    _Atomic bool wake_fd_polled; /* someone polls it (live): else it is left alone */
 };
 
 static size_t round8(size_t n)
@@ -229,11 +233,13 @@ static void handle(struct worker *w, struct msg *m)
     }
 }
 
-/* Publishes how far the worker has read; wakes the reader if it waits. */
+/* Publishes how far the worker has read; wakes the reader if it waits and
+ * has the room it wants (waking it for less costs more than it gains). */
 static void release(struct worker *w, size_t head)
 {
     atomic_store(&w->head, head);
-    if (atomic_load(&w->reader_waiting)) {
+    if (atomic_load(&w->reader_waiting) &&
+        RING_BYTES - (atomic_load(&w->tail) - head) >= atomic_load(&w->room_wanted)) {
         pthread_mutex_lock(&w->mu);
         pthread_cond_signal(&w->wake_reader);
         pthread_mutex_unlock(&w->mu);
@@ -268,7 +274,8 @@ static void *worker_main(void *arg)
         if (tail == head) {
             hand_over(w, true);
             uint64_t one = 1;
-            if (w->pool->wake_fd >= 0 && write(w->pool->wake_fd, &one, sizeof one) < 0)
+            if (atomic_load_explicit(&w->pool->wake_fd_polled, memory_order_relaxed) &&
+                write(w->pool->wake_fd, &one, sizeof one) < 0)
                 (void)0; /* the counter is full: the reader is awake anyway */
             sleep_worker(w, head);
             continue;
@@ -297,13 +304,18 @@ static void *worker_main(void *arg)
 
 /* ------------------------------------------------------ the reader's side */
 
-/* Makes the written messages visible to the worker, waking it if asleep. */
-static void publish(struct worker *w)
+/* Makes the written messages visible to the worker. A sleeping worker is
+ * woken once WAKE_PENDING bytes wait for it, or at once if `now`: each
+ * wake-up is a system call on both sides, so a worker is given a batch. */
+static void publish(struct worker *w, bool now)
 {
     w->unpublished = 0;
-    if (atomic_load_explicit(&w->tail, memory_order_relaxed) == w->wtail)
+    if (atomic_load_explicit(&w->tail, memory_order_relaxed) != w->wtail)
+        atomic_store(&w->tail, w->wtail);
+    if (w->wtail == atomic_load(&w->head))
         return;
-    atomic_store(&w->tail, w->wtail);
+    if (!now && w->wtail - atomic_load(&w->head) < WAKE_PENDING)
+        return;
     if (atomic_load(&w->worker_asleep)) {
         pthread_mutex_lock(&w->mu);
         pthread_cond_signal(&w->wake_worker);
@@ -314,7 +326,7 @@ static void publish(struct worker *w)
 static void publish_all(struct tg_pool *p)
 {
     for (unsigned i = 0; i < p->n; i++)
-        publish(&p->w[i]);
+        publish(&p->w[i], true);
 }
 
 static struct timespec deadline(long ns)
@@ -336,7 +348,9 @@ static void wait_room(struct tg_pool *p, struct worker *w, size_t need)
 {
     publish_all(p);
     drain(p);
+    size_t want = need > ROOM_WANTED ? need : ROOM_WANTED;
     pthread_mutex_lock(&w->mu);
+    atomic_store(&w->room_wanted, want);
     atomic_store(&w->reader_waiting, 1);
     if (RING_BYTES - (w->wtail - atomic_load(&w->head)) < need) {
         struct timespec t = deadline(WAIT_NS);
@@ -373,7 +387,7 @@ static void sent(struct worker *w, struct msg *m, int64_t ts)
     w->sent_seq = m->seq;
     w->sent_ts = ts;
     if (++w->unpublished >= PUBLISH_EVERY)
-        publish(w);
+        publish(w, false);
 }
 
 /* A message without bytes to every worker, all with one sequence number. */
@@ -463,6 +477,7 @@ void tg_pool_packet(struct tg_pool *p, const struct tg_packet *pkt, int64_t ts, 
     tg_pool_time(p, ts, false);
     if (++p->since_drain >= DRAIN_EVERY) {
         p->since_drain = 0;
+        publish_all(p); /* a worker sent little is not left waiting */
         drain(p);
     }
 }
@@ -560,13 +575,14 @@ static void drain(struct tg_pool *p)
 
 int tg_pool_wake_fd(struct tg_pool *p)
 {
+    atomic_store(&p->wake_fd_polled, p->wake_fd >= 0);
     return p->wake_fd;
 }
 
 void tg_pool_sync(struct tg_pool *p)
 {
     uint64_t count;
-    if (p->wake_fd >= 0 && read(p->wake_fd, &count, sizeof count) < 0)
+    if (atomic_load(&p->wake_fd_polled) && read(p->wake_fd, &count, sizeof count) < 0)
         (void)0; /* nothing signalled since the last look */
     publish_all(p);
     drain(p);
@@ -723,7 +739,7 @@ void tg_pool_stop(struct tg_pool *p)
         m->size = (uint32_t)sizeof *m;
         m->seq = ++p->seq;
         sent(w, m, 0);
-        publish(w);
+        publish(w, true);
         pthread_join(w->thread, NULL);
         w->running = false;
     }

@@ -45,7 +45,8 @@ void tg_pool_damage(struct tg_pool *p);
 
 /* A descriptor that polls readable when a worker has gone idle, its records
  * handed over (-1 if it could not be made): a live loop waits on it too,
- * then calls tg_pool_sync. */
+ * then calls tg_pool_sync. Workers signal it only once it has been asked
+ * for (offline runs save the system calls). */
 int tg_pool_wake_fd(struct tg_pool *p);
 
 /* Hands every queued packet over and writes the records that are ready. */

@@ -87,26 +87,46 @@ static void put_digits(char *dst, unsigned v, int n)
         dst[i] = (char)('0' + v % 10);
 }
 
+/*
+ * The civil (proleptic Gregorian) date of a count of days since 1970-01-01,
+ * by eras of 400 years (146097 days), each starting on 1 March so that the
+ * leap day ends a year. gmtime_r does the same but takes glibc's time-zone
+ * lock on every call, which --threads workers then fight over.
+ */
+static void civil_date(int64_t days, int64_t *year, unsigned *month, unsigned *day)
+{
+    days += 719468; /* 0000-03-01 to 1970-01-01 */
+    int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    int64_t doe = days - era * 146097;                                   /* [0, 146096] */
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);               /* [0, 365] */
+    int64_t mp = (5 * doy + 2) / 153;                                    /* March = 0 */
+    *day = (unsigned)(doy - (153 * mp + 2) / 5 + 1);
+    *month = (unsigned)(mp < 10 ? mp + 3 : mp - 9);
+    *year = yoe + era * 400 + (*month <= 2);
+}
+
 static void add_time(cJSON *o, const char *key, int64_t us)
 {
     char text[128];
-    time_t secs = (time_t)(us >= 0 ? us / 1000000 : (us - 999999) / 1000000);
-    long frac = (long)(us - (int64_t)secs * 1000000);
-    struct tm tm;
-    if (!gmtime_r(&secs, &tm))
-        return;
-    int year = tm.tm_year + 1900;
+    int64_t secs = us >= 0 ? us / 1000000 : (us - 999999) / 1000000;
+    long frac = (long)(us - secs * 1000000);
+    int64_t days = secs >= 0 ? secs / 86400 : (secs - 86399) / 86400;
+    unsigned sod = (unsigned)(secs - days * 86400);
+    int64_t year;
+    unsigned month, day;
+    civil_date(days, &year, &month, &day);
     if (year < 0 || year > 9999) { /* as %04d writes it: rare enough for snprintf */
-        snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", year, tm.tm_mon + 1,
-                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, frac);
+        snprintf(text, sizeof text, "%04lld-%02u-%02uT%02u:%02u:%02u.%06ldZ", (long long)year,
+                 month, day, sod / 3600, sod / 60 % 60, sod % 60, frac);
     } else {
         memcpy(text, "0000-00-00T00:00:00.000000Z", sizeof "0000-00-00T00:00:00.000000Z");
         put_digits(text, (unsigned)year, 4);
-        put_digits(text + 5, (unsigned)tm.tm_mon + 1, 2);
-        put_digits(text + 8, (unsigned)tm.tm_mday, 2);
-        put_digits(text + 11, (unsigned)tm.tm_hour, 2);
-        put_digits(text + 14, (unsigned)tm.tm_min, 2);
-        put_digits(text + 17, (unsigned)tm.tm_sec, 2);
+        put_digits(text + 5, month, 2);
+        put_digits(text + 8, day, 2);
+        put_digits(text + 11, sod / 3600, 2);
+        put_digits(text + 14, sod / 60 % 60, 2);
+        put_digits(text + 17, sod % 60, 2);
         put_digits(text + 20, (unsigned)frac, 6);
     }
     cJSON_AddStringToObject(o, key, text);
