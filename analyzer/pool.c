@@ -671,7 +671,6 @@ static bool start_worker(struct tg_pool *p, struct worker *w, const struct tg_co
     c.max_flows = divided(cfg->max_flows, p->n);
     c.max_memory = divided(cfg->max_memory ? cfg->max_memory : TG_DEFAULT_MAX_MEMORY, p->n);
     c.reasm_total_bytes = divided(cfg->reasm_total_bytes, p->n);
-    w->pool = p;
     w->ring = malloc(RING_BYTES);
     if (!w->ring)
         return false;
@@ -679,6 +678,7 @@ static bool start_worker(struct tg_pool *p, struct worker *w, const struct tg_co
     pthread_mutex_init(&w->out_mu, NULL);
     pthread_cond_init(&w->wake_worker, NULL);
     pthread_cond_init(&w->wake_reader, NULL);
+    w->pool = p; /* from here on tg_pool_free undoes it all */
     if (tg_report_open_sink(&w->rep, p->front->pretty, take_line, w) != TG_OK)
         return false;
     if (tg_analyzer_init(&w->a, &c, &w->rep) != TG_OK)
@@ -709,8 +709,6 @@ enum tg_status tg_pool_new(struct tg_pool **out, unsigned n, const struct tg_con
     for (unsigned i = 0; ok && i < n; i++)
         ok = start_worker(p, &p->w[i], cfg);
     if (!ok) {
-        if (p->w)
-            p->n = n; /* tg_pool_free looks at every slot */
         tg_pool_free(p);
         return TG_E_NOMEM;
     }
