@@ -110,6 +110,14 @@ int tg_fastfmt(char *s, size_t maxlen, const char *fmt, va_list ap)
     default:
         v = va_arg(ap, unsigned);
         a = "";
+        /* nDPI's digests, a byte at a time: the bulk of the calls */
+        if ((shape == X02 || shape == X02_UPPER) && v <= 0xffu && maxlen >= 3) {
+            const char *digits = shape == X02_UPPER ? "0123456789ABCDEF" : "0123456789abcdef";
+            s[0] = digits[v >> 4];
+            s[1] = digits[v & 0xfu];
+            s[2] = '\0';
+            return 2;
+        }
         break;
     }
     /* NULL prints as glibc's "(null)": left to glibc, before a byte is written */

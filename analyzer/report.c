@@ -163,10 +163,18 @@ static void add_ms(cJSON *o, const char *key, int64_t from_us, int64_t to_us)
 {
     if (!from_us || !to_us || to_us < from_us)
         return;
-    char text[32];
-    int64_t us = to_us - from_us;
-    snprintf(text, sizeof text, "%lld.%03lld", (long long)(us / 1000), (long long)(us % 1000));
-    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(text));
+    char text[32]; /* written from the end: "<ms>.<3 digits>" */
+    char *p = text + sizeof text;
+    uint64_t us = (uint64_t)(to_us - from_us);
+    *--p = '\0';
+    for (int i = 0; i < 3; i++, us /= 10)
+        *--p = (char)('0' + us % 10);
+    *--p = '.';
+    do {
+        *--p = (char)('0' + us % 10);
+        us /= 10;
+    } while (us);
+    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(p));
 }
 
 static void add_ip(cJSON *o, const char *key, const uint8_t *addr, int version)
@@ -497,8 +505,12 @@ static void add_ndpi(cJSON *o, const struct tg_session *s)
         cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "risks");
         if (!a)
             a = cJSON_AddArrayToObject(o, "risks");
-        char text[64];
-        snprintf(text, sizeof text, "ndpi_%s", name);
+        char text[64] = "ndpi_";
+        size_t n = strlen(name);
+        if (n > sizeof text - sizeof "ndpi_")
+            n = sizeof text - sizeof "ndpi_";
+        memcpy(text + sizeof "ndpi_" - 1, name, n);
+        text[sizeof "ndpi_" - 1 + n] = '\0';
         cJSON_AddItemToArray(a, cJSON_CreateString(text));
     }
 }
@@ -833,16 +845,20 @@ static void add_uid(cJSON *o, const struct tg_flow *f)
     x ^= x >> 31;
     x *= 0xbf58476d1ce4e5b9ULL;
     x ^= x >> 29;
-    char text[16] = "T";
+    char text[32] = "T";
     for (int i = 1; i < 12; i++) {
         text[i] = digits[x % 62];
         x /= 62;
     }
-    text[12] = '\0';
-    /* The serial keeps it unique even if two mixes collided. */
-    char full[40];
-    snprintf(full, sizeof full, "%s%llx", text, (unsigned long long)f->serial);
-    cJSON_AddStringToObject(o, "uid", full);
+    /* The serial in hex keeps it unique even if two mixes collided. */
+    int shift = 60;
+    while (shift > 0 && !(f->serial >> shift))
+        shift -= 4;
+    size_t n = 12;
+    for (; shift >= 0; shift -= 4)
+        text[n++] = "0123456789abcdef"[f->serial >> shift & 15u];
+    text[n] = '\0';
+    cJSON_AddStringToObject(o, "uid", text);
 }
 
 static void add_endpoints(cJSON *o, const struct tg_flow *f, const struct tg_session *s)

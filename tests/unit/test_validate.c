@@ -342,6 +342,49 @@ static void test_system_store(void)
     tg_validator_free(v);
 }
 
+/* The system store read through SSL_CERT_FILE and SSL_CERT_DIR: from the
+ * hashed directory alone when it covers the bundle, from the bundle when
+ * the directory lacks some of its certificates. */
+static void system_store_case(const char *what, const char *pem2, bool link_root,
+                              struct tg_view leaf, struct tg_view issuer, size_t n,
+                              const char *want)
+{
+    char bundle[512], dir[512], link[600], err[256] = "";
+    path_in_tmp(bundle, sizeof bundle, "bundle.pem");
+    path_in_tmp(dir, sizeof dir, "hashed");
+    write_file(bundle, PEM_ROOT, pem2);
+    if (mkdir(dir, 0700) != 0)
+        abort();
+    X509 *root = pem_cert(PEM_ROOT);
+    snprintf(link, sizeof link, "%s/%08lx.0", dir, X509_subject_name_hash(root));
+    X509_free(root);
+    if (link_root)
+        write_file(link, PEM_ROOT, NULL);
+    setenv(X509_get_default_cert_file_env(), bundle, 1);
+    setenv(X509_get_default_cert_dir_env(), dir, 1);
+    struct tg_validator *v = tg_validator_new(NULL, NULL, err, sizeof err);
+    struct tg_validation r;
+    const char *got = v ? run(v, leaf, issuer, n, T_CAPTURE, &r) : err;
+    CHECK_MSG(got && strcmp(got, want) == 0, "%s: got \"%s\", want \"%s\"", what, got, want);
+    tg_validator_free(v);
+    unsetenv(X509_get_default_cert_file_env());
+    unsetenv(X509_get_default_cert_dir_env());
+    unlink(link);
+    rmdir(dir);
+    unlink(bundle);
+}
+
+static void test_system_store_places(void)
+{
+    printf("the system store: its hashed directory, or its bundle\n");
+    system_store_case("directory covers the bundle", NULL, true, LEAF, INT, 2, "ok");
+    system_store_case("empty directory: the bundle", NULL, false, LEAF, INT, 2, "ok");
+    /* two in the bundle, one linked: the bundle is read, SELFSIGNED with it */
+    system_store_case("directory short of the bundle", PEM_SELFSIGNED, true, SELFSIGNED, INT, 1,
+                      "ok");
+    system_store_case("directory short of the bundle", PEM_SELFSIGNED, true, LEAF, INT, 2, "ok");
+}
+
 static void expect_new_fails(const char *file, const char *dir, const char *want_part)
 {
     char err[256] = "";
@@ -533,6 +576,7 @@ int main(void)
     test_two_roots_file();
     test_ca_path();
     test_system_store();
+    test_system_store_places();
     test_bad_stores();
     test_cache();
     test_cache_bound();
