@@ -469,7 +469,7 @@ static void add_validation(cJSON *o, struct tg_report *r, const struct tg_flow *
                            const struct chain_ders *chain, struct tg_risk_facts *facts)
 {
     const struct tg_session *s = f->sess;
-    const struct tg_client_hello *last = s->have_ch2 ? &s->ch2 : s->have_ch ? &s->ch : NULL;
+    const struct tg_client_hello *last = s->ch2 ? s->ch2 : s->have_ch ? &s->ch : NULL;
     if (!chain->n)
         return;
     if (facts->leaf && last && last->sni.len)
@@ -828,9 +828,9 @@ static void add_fingerprints(cJSON *o, const struct tg_session *s)
     if (s->have_sh)
         add_ja3s(o, &s->sh);
     cJSON *retry = cJSON_GetObjectItemCaseSensitive(o, "retry_client_hello");
-    if (retry && s->have_ch2) { /* the contract: its own ja3 and ja4 */
-        add_ja3(retry, &s->ch2, false);
-        add_ja4(retry, &s->ch2, false);
+    if (retry && s->ch2) { /* the contract: its own ja3 and ja4 */
+        add_ja3(retry, s->ch2, false);
+        add_ja4(retry, s->ch2, false);
     }
 }
 
@@ -892,7 +892,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
         add_named(o, "cipher", tg_name_cipher(s->sh.cipher_suite), s->sh.cipher_suite);
         add_int(o, "cipher_id", (int64_t)s->sh.cipher_suite);
     }
-    const struct tg_client_hello *last = s->have_ch2 ? &s->ch2 : ch;
+    const struct tg_client_hello *last = s->ch2 ? s->ch2 : ch;
     if (last && last->sni.len)
         add_string_view(o, "sni", last->sni);
     if (s->have_sh && s->sh.has_alpn)
@@ -909,8 +909,8 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
     }
     if (s->have_sh || s->have_hrr)
         cJSON_AddBoolToObject(o, "hello_retry_request", s->have_hrr);
-    if (s->have_ch2)
-        add_client_hello(o, "retry_client_hello", &s->ch2, s->ch2_record_version, s->ch2_length);
+    if (s->ch2)
+        add_client_hello(o, "retry_client_hello", s->ch2, s->ch2_record_version, s->ch2_length);
     uint16_t group = add_ske(o, s);
     if (s->have_sh && tg_version_is_tls13(s->version) && s->sh.has_key_share)
         group = s->sh.key_share_group;

@@ -251,7 +251,7 @@ static bool insecure_renegotiation(const struct tg_session *s)
         return true;
     if (!s->have_ch)
         return false;
-    return !client_signals_renegotiation(s->have_ch2 ? &s->ch2 : &s->ch);
+    return !client_signals_renegotiation(s->ch2 ? s->ch2 : &s->ch);
 }
 
 /* Named curves under TG_RISK_MIN_EC_BITS: sect163k1..sect193r2 (1-5) and

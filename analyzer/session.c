@@ -245,9 +245,12 @@ static void client_hello(struct tg_session *s, int dir, struct tg_view body, int
         s->have_ch = true;
         s->ch_length = (uint32_t)body.len;
         s->ts_client_hello = ts;
-    } else if (s->have_hrr && !s->have_ch2 && !s->have_sh) {
-        ch = &s->ch2;
-        s->have_ch2 = true;
+    } else if (s->have_hrr && !s->ch2 && !s->have_sh) {
+        ch = s->ch2 = tg_arena_alloc(&s->arena, sizeof *s->ch2);
+        if (!ch) {
+            tg_session_error(s, TG_ERR_SESSION_MEMORY);
+            return;
+        }
         s->ch2_record_version = s->tls[dir].version;
         s->ch2_length = (uint32_t)body.len;
     } else {
@@ -277,7 +280,6 @@ static void server_hello(struct tg_session *s, int dir, struct tg_view body, int
     if (!s->ts_server_hello)
         s->ts_server_hello = ts;
     if (sh.is_hrr && !s->have_hrr) {
-        s->hrr = sh;
         s->have_hrr = true;
         if (ev)
             ev->hrr = true;
@@ -467,6 +469,12 @@ static void add_alert(struct tg_session *s, int dir, bool encrypted, uint8_t lev
 {
     if (s->n_alerts >= TG_MAX_ALERTS) {
         tg_session_error(s, TG_ERR_TOO_MANY_ALERTS);
+        return;
+    }
+    if (!s->alerts)
+        s->alerts = tg_arena_alloc(&s->arena, TG_MAX_ALERTS * sizeof *s->alerts);
+    if (!s->alerts) {
+        tg_session_error(s, TG_ERR_SESSION_MEMORY);
         return;
     }
     struct tg_alert_event *a = &s->alerts[s->n_alerts++];

@@ -9,6 +9,10 @@
  * parsed when they arrive; the rest (certificates, key exchanges,
  * certificate requests...) are kept as copies of their bodies and parsed
  * when the record is written.
+ *
+ * What few sessions have (a second ClientHello, alerts) is held in the
+ * arena, the struct pointing to it, so that the
+ * struct, packed and unpacked on every packet of a cold flow, stays small.
  */
 #ifndef TG_SESSION_H
 #define TG_SESSION_H
@@ -71,12 +75,12 @@ struct tg_session {
     int client_dir;  /* flow direction of the client, -1 unknown */
     uint64_t errors; /* TG_ERR_BIT(enum tg_err) */
 
-    struct tg_client_hello ch;  /* first ClientHello */
-    struct tg_client_hello ch2; /* ClientHello after a HelloRetryRequest */
+    struct tg_client_hello ch;   /* first ClientHello */
+    struct tg_client_hello *ch2; /* ClientHello after a HelloRetryRequest (arena), or NULL */
     struct tg_server_hello sh;
-    struct tg_server_hello hrr;
     bool saw_hello; /* a ClientHello or ServerHello was framed */
-    bool have_ch, have_ch2, have_sh, have_hrr;
+    bool have_ch, have_sh;
+    bool have_hrr; /* a HelloRetryRequest came (only that it did is reported) */
     uint32_t ch_length, ch2_length, sh_length;
     uint16_t ch2_record_version;
     uint16_t version; /* negotiated, 0 until a ServerHello */
@@ -99,7 +103,7 @@ struct tg_session {
 
     struct tg_event *events; /* malloc'd, its room doubled as it fills */
     uint32_t n_events, cap_events;
-    struct tg_alert_event alerts[TG_MAX_ALERTS];
+    struct tg_alert_event *alerts; /* room for TG_MAX_ALERTS, in the arena at the first */
     uint32_t n_alerts;
 
     struct tg_ndpi_result ndpi; /* nDPI's verdict, once it has one */

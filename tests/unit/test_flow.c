@@ -480,8 +480,10 @@ static void test_cold(const struct summary *base)
     }
     CHECK_MSG(n_got == 2 && got[0].client_port + 1000 == got[1].client_port, "ports %u %u",
               (unsigned)got[0].client_port, (unsigned)got[1].client_port);
-    /* At the end one copy is packed (the other had the last packet). */
-    CHECK_MSG(cold_mem + 1000 < hot_mem, "packed %zu, unpacked %zu", cold_mem, hot_mem);
+    /* At the end one copy is packed (the other had the last packet): its
+     * session struct, mostly zeros, packs to less than half its size. */
+    CHECK_MSG(cold_mem + sizeof(struct tg_session) / 2 < hot_mem, "packed %zu, unpacked %zu",
+              cold_mem, hot_mem);
 }
 
 int main(void)
