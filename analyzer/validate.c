@@ -679,46 +679,66 @@ static bool verify_chain(X509_STORE *store, X509 *leaf, STACK_OF(X509) *rest, in
     return steady;
 }
 
-static const char *validate_locked(struct tg_validator *v, const struct tg_view *ders, size_t n,
-                                   int64_t at_time_us, struct tg_validation *out)
+/* A cached result for the chain, copied to *out; under the lock. */
+static bool cached(struct tg_validator *v, uint64_t hash, const struct tg_view *ders, size_t n,
+                   int64_t at, struct tg_validation *out)
 {
-    if (!n)
-        return NULL;
-    int64_t at = floor_div(at_time_us, US_PER_SECOND);
-    uint64_t hash = chain_hash(ders, n);
     struct cache_entry *hit = cache_find(v, hash, ders, n, at);
-    if (hit) { /* only chains whose leaf parsed are stored */
-        v->stats.lookups++;
-        v->stats.hits++;
-        hit->stamp = ++v->clock;
-        *out = hit->result;
-        return out->reason;
-    }
-    X509 *leaf = leaf_get(ders[0]); /* borrowed */
-    X509_STORE *store = leaf ? store_ready(v) : NULL;
-    if (!store)
-        return NULL;
+    if (!hit)
+        return false;
     v->stats.lookups++;
-    STACK_OF(X509) *rest = parse_rest(ders, n);
-    int64_t from, until;
-    bool steady = verify_chain(store, leaf, rest, at_time_us, out, &from, &until);
-    if (!steady || !cache_store(v, hash, ders, n, from, until, out))
-        v->stats.uncacheable++;
-    sk_X509_pop_free(rest, X509_free);
-    ERR_clear_error();
-    return out->reason;
+    v->stats.hits++;
+    hit->stamp = ++v->clock;
+    *out = hit->result;
+    return true;
 }
 
-/* One thread at a time: the cache answers most chains, so the lock is held
- * briefly; a chain not seen before is verified under it. */
+/*
+ * The lock guards the cache, the statistics and the loading of the store;
+ * it is held briefly. A chain not seen before is verified without it (an
+ * X509_STORE may be used by several threads at once), so that one worker's
+ * verification does not hold up the others; two workers meeting the same
+ * new chain at once both verify it, and the result is stored once.
+ */
 const char *tg_validate_chain(struct tg_validator *v, const struct tg_view *ders, size_t n,
                               int64_t at_time_us, struct tg_validation *out)
 {
     memset(out, 0, sizeof *out);
+    if (!n)
+        return NULL;
+    int64_t at = floor_div(at_time_us, US_PER_SECOND);
+    uint64_t hash = chain_hash(ders, n);
     pthread_mutex_lock(&v->lock);
-    const char *reason = validate_locked(v, ders, n, at_time_us, out);
+    bool hit = cached(v, hash, ders, n, at, out);
     pthread_mutex_unlock(&v->lock);
-    return reason;
+    if (hit) /* only chains whose leaf parsed are stored */
+        return out->reason;
+
+    X509 *leaf = leaf_get(ders[0]); /* borrowed, from this thread's own leaves */
+    if (!leaf)
+        return NULL;
+    pthread_mutex_lock(&v->lock);
+    X509_STORE *store = store_ready(v);
+    if (store)
+        v->stats.lookups++;
+    pthread_mutex_unlock(&v->lock);
+    if (!store)
+        return NULL;
+
+    STACK_OF(X509) *rest = parse_rest(ders, n);
+    int64_t from, until;
+    bool steady = verify_chain(store, leaf, rest, at_time_us, out, &from, &until);
+    sk_X509_pop_free(rest, X509_free);
+    ERR_clear_error();
+
+    pthread_mutex_lock(&v->lock);
+    /* stored, by this thread or by one that verified the chain meanwhile */
+    bool kept = steady && (cache_find(v, hash, ders, n, at) ||
+                           cache_store(v, hash, ders, n, from, until, out));
+    if (!kept)
+        v->stats.uncacheable++;
+    pthread_mutex_unlock(&v->lock);
+    return out->reason;
 }
 
 /* ------------------------------------------------------------ host name */
