@@ -12,6 +12,10 @@ NDPI_LIBS  := -l:libndpi.a $(shell pkg-config --libs --static libndpi | sed 's/-
 PKG_LIBS   := $(shell pkg-config --libs libpcap libcjson libcrypto) $(NDPI_LIBS) \
               -Wl,--wrap=__snprintf_chk -pthread
 VERSION := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+# main.c prints VERSION (--version): its objects are rebuilt when it changes.
+VERSION_STAMP := build/version.txt
+$(shell mkdir -p build && (echo '$(VERSION)' | cmp -s - $(VERSION_STAMP) || \
+        echo '$(VERSION)' > $(VERSION_STAMP)))
 
 WARN := -Wall -Wextra -Wshadow -Wconversion -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wcast-qual -Wvla -Wimplicit-fallthrough -Werror
@@ -37,6 +41,9 @@ all: build/tlsglass
 build/tlsglass: $(REL_OBJ) build/rel/analyzer/main.o
 	@echo "  LD      $@"
 	@$(CC) $(REL_LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+build/rel/analyzer/main.o build/asan/analyzer/main.o build/tsan/analyzer/main.o \
+build/clang/analyzer/main.o: $(VERSION_STAMP)
 
 build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
