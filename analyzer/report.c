@@ -158,6 +158,82 @@ static void add_int(cJSON *o, const char *key, int64_t v)
     cJSON_AddItemToObject(o, key, json_int(v));
 }
 
+/*
+ * A list of integers from the wire (cipher suites, extension types...) as
+ * one raw node instead of a node per number: written as cJSON prints an
+ * array of numbers, "[1,2,3]", or "[1, 2, 3]" in a --pretty record. A
+ * hello has dozens of them, and a node each was a tenth of a record's
+ * cost.
+ */
+struct int_list {
+    char stack[1024];
+    char *text; /* stack, or malloc'd when a list outgrows it */
+    size_t len, cap;
+    bool pretty;
+    bool failed; /* out of memory: no list is added */
+};
+
+static void list_start(struct int_list *l, bool pretty)
+{
+    l->text = l->stack;
+    l->cap = sizeof l->stack;
+    l->len = 0;
+    l->pretty = pretty;
+    l->failed = false;
+    l->text[l->len++] = '[';
+}
+
+/* Room for n more bytes and the closing "]" and NUL. */
+static bool list_room(struct int_list *l, size_t n)
+{
+    if (l->failed)
+        return false;
+    if (n + 2 <= l->cap - l->len)
+        return true;
+    size_t cap = l->cap * 2 + n;
+    char *bigger = malloc(cap);
+    if (!bigger) {
+        l->failed = true;
+        return false;
+    }
+    memcpy(bigger, l->text, l->len);
+    if (l->text != l->stack)
+        free(l->text);
+    l->text = bigger;
+    l->cap = cap;
+    return true;
+}
+
+static void list_put(struct int_list *l, uint32_t v)
+{
+    char digits[12];
+    size_t n = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    if (!list_room(l, n + 2))
+        return;
+    if (l->len > 1) {
+        l->text[l->len++] = ',';
+        if (l->pretty)
+            l->text[l->len++] = ' ';
+    }
+    while (n)
+        l->text[l->len++] = digits[--n];
+}
+
+static void list_add(cJSON *o, const char *key, struct int_list *l)
+{
+    if (!l->failed) {
+        l->text[l->len++] = ']';
+        l->text[l->len] = '\0';
+        cJSON_AddItemToObject(o, key, cJSON_CreateRaw(l->text));
+    }
+    if (l->text != l->stack)
+        free(l->text);
+}
+
 /* A duration in milliseconds with microsecond precision: "12.345". */
 static void add_ms(cJSON *o, const char *key, int64_t from_us, int64_t to_us)
 {
@@ -232,18 +308,22 @@ static void add_u16_names(cJSON *o, const char *key, struct tg_view list,
     }
 }
 
-static void add_u16_ints(cJSON *o, const char *key, struct tg_view list)
+static void add_u16_ints(cJSON *o, const char *key, struct tg_view list, bool pretty)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, key);
+    struct int_list l;
+    list_start(&l, pretty);
     for (size_t i = 0; i < tg_u16_list_count(list); i++)
-        cJSON_AddItemToArray(a, json_int((int64_t)tg_u16_list_at(list, i)));
+        list_put(&l, tg_u16_list_at(list, i));
+    list_add(o, key, &l);
 }
 
-static void add_u8_ints(cJSON *o, const char *key, struct tg_view list)
+static void add_u8_ints(cJSON *o, const char *key, struct tg_view list, bool pretty)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, key);
+    struct int_list l;
+    list_start(&l, pretty);
     for (size_t i = 0; i < list.len; i++)
-        cJSON_AddItemToArray(a, json_int((int64_t)tg_view_at(list, i)));
+        list_put(&l, tg_view_at(list, i));
+    list_add(o, key, &l);
 }
 
 /* Wire text is not trusted to be UTF-8: bytes outside printable ASCII are
@@ -284,21 +364,23 @@ static void add_alpn_list(cJSON *o, const char *key, struct tg_view list)
 /* Every extension type of a hello, in order, from the block as sent (the
  * dissectors' arrays keep only the first TG_CH/TG_SH_MAX_EXTENSIONS); like
  * the dissectors, an entry that overruns the block ends the list. */
-static void add_extension_types(cJSON *o, struct tg_view block)
+static void add_extension_types(cJSON *o, struct tg_view block, bool pretty)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, "extensions");
+    struct int_list l;
+    list_start(&l, pretty);
     struct tg_rd r = tg_rd_of(block);
     while (tg_rd_left(&r) > 0) {
         uint16_t type = tg_rd_u16(&r);
         (void)tg_rd_vec16(&r);
         if (r.err)
             break;
-        cJSON_AddItemToArray(a, json_int((int64_t)type));
+        list_put(&l, type);
     }
+    list_add(o, "extensions", &l);
 }
 
 static void add_client_hello(cJSON *o, const char *key, const struct tg_client_hello *ch,
-                             uint16_t record_version, uint32_t length)
+                             uint16_t record_version, uint32_t length, bool pretty)
 {
     cJSON *c = cJSON_AddObjectToObject(o, key);
     if (record_version)
@@ -307,22 +389,24 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     add_hex(c, "random", ch->random);
     add_hex(c, "session_id", ch->session_id);
     if (ch->sslv2) {
-        cJSON *a = cJSON_AddArrayToObject(c, "cipher_suites");
+        struct int_list l;
+        list_start(&l, pretty);
         struct tg_rd r = tg_rd_of(ch->cipher_suites);
         while (tg_rd_left(&r) >= 3)
-            cJSON_AddItemToArray(a, json_int((int64_t)tg_rd_u24(&r)));
+            list_put(&l, tg_rd_u24(&r));
+        list_add(c, "cipher_suites", &l);
     } else {
-        add_u16_ints(c, "cipher_suites", ch->cipher_suites);
-        add_u8_ints(c, "compression_methods", ch->compression_methods);
+        add_u16_ints(c, "cipher_suites", ch->cipher_suites, pretty);
+        add_u8_ints(c, "compression_methods", ch->compression_methods, pretty);
     }
     if (ch->has_extensions_block)
-        add_extension_types(c, ch->extensions_block);
+        add_extension_types(c, ch->extensions_block, pretty);
     if (ch->has_supported_versions)
         add_u16_names(c, "supported_versions", ch->supported_versions, tg_name_version);
     if (ch->has_supported_groups)
         add_u16_names(c, "supported_groups", ch->supported_groups, tg_name_group);
     if (ch->has_ec_point_formats)
-        add_u8_ints(c, "ec_point_formats", ch->ec_point_formats);
+        add_u8_ints(c, "ec_point_formats", ch->ec_point_formats, pretty);
     if (ch->has_signature_algorithms)
         add_u16_names(c, "signature_algorithms", ch->signature_algorithms, tg_name_sigscheme);
     if (ch->has_key_share) {
@@ -332,7 +416,7 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
                 a, name_or_hex(tg_name_group(ch->key_share_groups[i]), ch->key_share_groups[i]));
     }
     if (ch->has_psk_key_exchange_modes)
-        add_u8_ints(c, "psk_key_exchange_modes", ch->psk_key_exchange_modes);
+        add_u8_ints(c, "psk_key_exchange_modes", ch->psk_key_exchange_modes, pretty);
     if (ch->has_alpn)
         add_alpn_list(c, "alpn", ch->alpn);
     if (ch->sni.len)
@@ -345,7 +429,8 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     add_int(c, "length", (int64_t)length);
 }
 
-static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_t length)
+static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_t length,
+                             bool pretty)
 {
     cJSON *c = cJSON_AddObjectToObject(o, "server_hello");
     add_version(c, "version", sh->legacy_version);
@@ -355,7 +440,7 @@ static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_
     add_hex(c, "session_id", sh->session_id);
     add_int(c, "cipher_suite", (int64_t)sh->cipher_suite);
     add_int(c, "compression_method", (int64_t)sh->compression_method);
-    add_extension_types(c, sh->extensions_block);
+    add_extension_types(c, sh->extensions_block, pretty);
     if (sh->has_alpn)
         add_string_view(c, "alpn", sh->alpn);
     if (sh->has_key_share)
@@ -910,7 +995,8 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
     if (s->have_sh || s->have_hrr)
         cJSON_AddBoolToObject(o, "hello_retry_request", s->have_hrr);
     if (s->ch2)
-        add_client_hello(o, "retry_client_hello", s->ch2, s->ch2_record_version, s->ch2_length);
+        add_client_hello(o, "retry_client_hello", s->ch2, s->ch2_record_version, s->ch2_length,
+                         r->pretty);
     uint16_t group = add_ske(o, s);
     if (s->have_sh && tg_version_is_tls13(s->version) && s->sh.has_key_share)
         group = s->sh.key_share_group;
@@ -936,9 +1022,10 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     add_fingerprints(o, s);
     int c = s->client_dir < 0 ? 0 : s->client_dir;
     if (s->have_ch)
-        add_client_hello(o, "client_hello", &s->ch, s->tls[c].first_version, s->ch_length);
+        add_client_hello(o, "client_hello", &s->ch, s->tls[c].first_version, s->ch_length,
+                         r->pretty);
     if (s->have_sh)
-        add_server_hello(o, &s->sh, s->sh_length);
+        add_server_hello(o, &s->sh, s->sh_length, r->pretty);
     struct tg_risk_facts facts;
     struct chain_ders ders = {.n = 0};
     tg_risk_facts_init(&facts, f->ts_first);

@@ -144,8 +144,30 @@ static void server_key_exchange(struct tg_session *s, const char *p_hex)
     feed_handshake(s, 1, 12, &o);
 }
 
+/* A ClientHello offering the suites 0..n-1 and no extensions block. */
+static void client_hello_suites(struct tg_session *s, int n)
+{
+    struct buf o = {.n = 0};
+    put(&o, 0x0303, 2);
+    for (int i = 0; i < 32; i++)
+        put(&o, 0x11, 1);
+    put(&o, 0, 1);
+    put(&o, (uint64_t)n * 2, 2);
+    for (int i = 0; i < n; i++)
+        put(&o, (uint64_t)i, 2);
+    put_hex(&o, "01 00");
+    feed_handshake(s, 0, 1, &o);
+}
+
+static cJSON *record_written(struct tg_session *s, bool pretty);
+
 /* The one record written for the session, parsed. */
 static cJSON *record_of(struct tg_session *s)
+{
+    return record_written(s, false);
+}
+
+static cJSON *record_written(struct tg_session *s, bool pretty)
 {
     char path[] = "/tmp/tg_test_report_XXXXXX";
     int fd = mkstemp(path);
@@ -153,7 +175,7 @@ static cJSON *record_of(struct tg_session *s)
         abort();
     close(fd);
     struct tg_report r;
-    if (tg_report_open(&r, path, false) != TG_OK)
+    if (tg_report_open(&r, path, pretty) != TG_OK)
         abort();
     static struct tg_flow f;
     memset(&f, 0, sizeof f);
@@ -165,12 +187,13 @@ static cJSON *record_of(struct tg_session *s)
     if (tg_report_close(&r) != TG_OK)
         abort();
     FILE *in = fopen(path, "r");
-    static char line[1 << 16];
-    char *got = in ? fgets(line, sizeof line, in) : NULL;
+    static char text[1 << 17]; /* the whole file: a --pretty record spans lines */
+    size_t n = in ? fread(text, 1, sizeof text - 1, in) : 0;
+    text[n] = '\0';
     if (in)
         (void)fclose(in); /* opened for reading: nothing is lost */
     unlink(path);
-    return got ? cJSON_Parse(line) : NULL;
+    return n ? cJSON_Parse(text) : NULL;
 }
 
 static cJSON *at(const cJSON *o, const char *key)
@@ -262,9 +285,25 @@ static void test_ffdhe_group(void)
     tg_session_free(s);
 }
 
+static void test_long_list(void)
+{
+    printf("1,500 cipher suites: the whole list, in order, compact and --pretty\n");
+    for (int pretty = 0; pretty < 2; pretty++) {
+        struct tg_session *s = tg_session_new();
+        client_hello_suites(s, 1500);
+        cJSON *rec = record_written(s, pretty);
+        CHECK(rec != NULL);
+        CHECK_MSG(counts_up(at(at(rec, "client_hello"), "cipher_suites"), 0, 1500, -1), "pretty %d",
+                  pretty);
+        cJSON_Delete(rec);
+        tg_session_free(s);
+    }
+}
+
 int main(void)
 {
     test_extensions_past_the_caps();
     test_ffdhe_group();
+    test_long_list();
     return testkit_finish();
 }
