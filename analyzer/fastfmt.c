@@ -28,7 +28,7 @@ struct out {
 
 static void put(struct out *o, const char *p, size_t n)
 {
-    /* a few bytes a time, mostly: a loop beats a call to memcpy */
+    /* what fits of the n bytes; the rest is only counted */
     for (size_t i = 0; i < n && o->len + i < o->room; i++)
         o->s[o->len + i] = p[i];
     o->len += n;

@@ -11,8 +11,8 @@
  * when the record is written.
  *
  * What few sessions have (a second ClientHello, alerts) is held in the
- * arena, the struct pointing to it, so that the
- * struct, packed and unpacked on every packet of a cold flow, stays small.
+ * arena and pointed to, so that the struct, which is packed and unpacked
+ * at every packet of a cold flow, stays small.
  */
 #ifndef TG_SESSION_H
 #define TG_SESSION_H

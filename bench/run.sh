@@ -29,6 +29,15 @@
 #   BENCH_RESULTS=FILE      where to write the results (default bench/RESULTS.md)
 #   BENCH_THREADS=2         workers of the `--threads` rows (slices, large-hs,
 #                           large-mixed); large-hs gets a speed-up target
+#   BENCH_PEERS="..."       the other tools measured the same way when installed
+#                           (default: mercury ssldump ndpiReader tshark; "none":
+#                           no peer), each doing what it does with a capture
+#                           file, its output to /dev/null (see peer_args)
+#   BENCH_PEER_RUNS=3       timed runs per capture and peer
+#   BENCH_PEERS_LARGE=1     peers on the full set's large captures too (hours:
+#                           tshark and ndpiReader take 150-180x the floor on
+#                           large-hs); by default peers run on the small
+#                           captures (slices, base-bulk, seq10k/conc10k)
 #   BENCH_IDLE_ARGS=...     tlsglass options for the second run of the seq*/conc*
 #                           captures (default --idle-timeout 86400): conc100k
 #                           spreads each flow over ~2 h of capture time, so
@@ -48,6 +57,8 @@ BENCH_RUNS_LARGE=${BENCH_RUNS_LARGE:-$BENCH_RUNS}
 BENCH_RESULTS=${BENCH_RESULTS:-$HERE/RESULTS.md}
 IDLE_ARGS=${BENCH_IDLE_ARGS:---idle-timeout 86400}
 BENCH_THREADS=${BENCH_THREADS:-2} # the --threads rows: workers
+BENCH_PEERS=${BENCH_PEERS:-mercury ssldump ndpiReader tshark}
+BENCH_PEER_RUNS=${BENCH_PEER_RUNS:-3}
 OUT=$REPO/build/bench
 FLOOR=$OUT/pcap_floor
 SCALE=$OUT/pcap_scale
@@ -256,6 +267,83 @@ measure() { # relative path [idle|nondpi]
         "\"$key\", $fm, $tm, $tm / $fm, $recs, $rss / 1024")"
 }
 
+# ------------------------------------------------------------------ peers
+# What each peer is asked to do: read the capture and write what it writes
+# about TLS by default (to /dev/null). Sets PEER_ARGS; false when the peer
+# is not installed.
+peer_args() { # peer file
+    command -v "$1" >/dev/null || return 1
+    case $1 in
+        mercury) PEER_ARGS=(mercury -r "$2" -f /dev/null) ;;
+        ssldump) PEER_ARGS=(ssldump -n -r "$2") ;;
+        ndpiReader) PEER_ARGS=(ndpiReader -q -i "$2") ;;
+        tshark) PEER_ARGS=(tshark -n -r "$2" -Y tls.handshake -T fields -e frame.number
+            -e tls.handshake.type -e tls.handshake.extensions_server_name) ;;
+        *) return 1 ;;
+    esac
+}
+
+# One capture, one peer, interleaved with the floor: appends
+# "capture peer floor_s peer_s peer_rss_kb exits" to $TMP/peers.
+measure_peer() { # relative path, peer
+    local f=$BENCH/$1 i fm pm rss ex
+    [ -s "$f" ] || return 0
+    peer_args "$2" "$f" || return 0
+    say "bench: $1: peer $2, $BENCH_PEER_RUNS runs"
+    : >"$TMP/pfloor.log"
+    : >"$TMP/peer.log"
+    for ((i = 0; i < BENCH_PEER_RUNS; i++)); do
+        timed "$TMP/pfloor.log" "$FLOOR" count "$f"
+        timed "$TMP/peer.log" "${PEER_ARGS[@]}"
+    done
+    fm=$(cut -d' ' -f1 "$TMP/pfloor.log" | median)
+    pm=$(cut -d' ' -f1 "$TMP/peer.log" | median)
+    rss=$(cut -d' ' -f2 "$TMP/peer.log" | sort -g | tail -1)
+    ex=$(cut -d' ' -f3 "$TMP/peer.log" | sort -u | tr '\n' ',' | sed 's/,$//')
+    echo "$1 $2 $fm $pm $rss $ex" >>"$TMP/peers"
+    say "$(calc "bench: %s: floor %.3f s, $2 %.3f s, ratio %.2f, %.1f MB RSS" "\"$1\", $fm, $pm, $pm / $fm, $rss / 1024")"
+}
+
+peers() {
+    : >"$TMP/peers"
+    [ "$BENCH_PEERS" != none ] || return 0
+    local f p files=(slice-hs.pcap slice-mixed.pcap gen/base-bulk.pcap gen/seq10k.pcap gen/conc10k.pcap)
+    [ "$BENCH_SET" != full ] || [ "${BENCH_PEERS_LARGE:-0}" != 1 ] || files+=("${FULL_FILES[@]}")
+    [ -z "${BENCH_ONLY:-}" ] || read -r -a files <<<"$BENCH_ONLY"
+    for f in "${files[@]}"; do
+        for p in $BENCH_PEERS; do
+            measure_peer "$f" "$p"
+        done
+    done
+}
+
+# The peers' table, with tlsglass's row of the same run beside each.
+peer_table() {
+    [ -s "$TMP/peers" ] || return 0
+    echo
+    echo "Peers, measured the same way (floor interleaved, median of $BENCH_PEER_RUNS; tlsglass from the table above):"
+    echo
+    echo "| capture | tool | floor s | tool s | ratio | tlsglass ratio | peak RSS MB | exit |"
+    echo "|---|---|---:|---:|---:|---:|---:|---|"
+    local c p fm pm rss ex tr
+    while read -r c p fm pm rss ex; do
+        tr=$(awk -v c="$c" '$1 == c { printf "%.2f", $7 / $6 }' "$TMP/rows")
+        echo "| $c | $p | $(calc %.3f "$fm") | $(calc %.3f "$pm") | **$(calc %.2f "$pm / $fm")** | ${tr:--} | $(calc %.1f "$rss / 1024") | $ex |"
+    done <"$TMP/peers"
+    local n nf key skey conc seq
+    echo
+    for n in 100k 10k; do
+        nf=${n%k}000
+        for p in $BENCH_PEERS; do
+            key=$(awk -v p="$p" -v n="$n" '$2 == p && $1 ~ ("conc" n ".pcap$") { print $5 }' "$TMP/peers")
+            skey=$(awk -v p="$p" -v n="$n" '$2 == p && $1 ~ ("seq" n ".pcap$") { print $5 }' "$TMP/peers")
+            if [ -z "$key" ] || [ -z "$skey" ]; then continue; fi
+            echo "- $p, $n flows: peak RSS conc $(calc %.1f "$key / 1024") MB vs seq $(calc %.1f "$skey / 1024") MB" \
+                "= $(calc %.0f "($key - $skey) * 1024 / $nf") bytes per concurrent flow"
+        done
+    done
+}
+
 row() { # field N of the row for capture $1
     awk -v c="$1" -v n="$2" '$1 == c { print $n }' "$TMP/rows"
 }
@@ -416,6 +504,7 @@ report() {
             fi
         done
         [ -z "${ST_TG:-}" ] || target "start-up, 10-packet file (best of 21)" tiny.pcap "$ST_TG_MIN * 1000" "<=" 5 ms
+        peer_table
         if [ -s "$TMP/cg" ]; then
             echo
             echo "callgrind (instructions per packet):"
@@ -476,6 +565,7 @@ for f in "${FILES[@]}"; do
 done
 startup
 callgrind
+peers
 report
 write_results
 echo
