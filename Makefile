@@ -75,7 +75,11 @@ build/tsan/%.o: %.c
 build/asan/tests/%: build/asan/tests/unit/%.o $(ASAN_OBJ)
 	@mkdir -p $(dir $@)
 	@echo "  LD-SAN  $@"
-	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+	@$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(TEST_LDFLAGS)
+
+# test_oom makes malloc fail on demand: its mallocs, ours and nDPI's go
+# through its __wrap_malloc.
+build/asan/tests/test_oom: TEST_LDFLAGS := -Wl,--wrap=malloc
 
 # Fuzz targets replayed over their corpora with a plain main (no libFuzzer).
 build/asan/fuzz/%: build/asan/fuzz/%.o build/asan/fuzz/replay_main.o $(ASAN_OBJ)
