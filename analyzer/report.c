@@ -78,6 +78,50 @@ enum tg_status tg_report_close(struct tg_report *r)
     return r->failed ? TG_E_IO : TG_OK;
 }
 
+/* ------------------------------------------------------------- tree nodes */
+
+/*
+ * Every key of a record is a string literal, and so is the text of a code's
+ * name (names.c, the error, risk and state names): the tree points at them
+ * (cJSON_AddItemToObjectCS, cJSON_CreateStringReference) instead of copying
+ * each into the arena; a record has a few hundred keys. Text made for the
+ * record (addresses, hex, wire strings, certificate fields) is copied.
+ */
+static cJSON *add_item(cJSON *o, const char *key, cJSON *item)
+{
+    if (!cJSON_AddItemToObjectCS(o, key, item)) {
+        cJSON_Delete(item);
+        return NULL;
+    }
+    return item;
+}
+
+static void add_str(cJSON *o, const char *key, const char *text)
+{
+    (void)add_item(o, key, cJSON_CreateString(text));
+}
+
+/* `text` lives as long as the program (a literal, a name table's entry). */
+static void add_const(cJSON *o, const char *key, const char *text)
+{
+    (void)add_item(o, key, cJSON_CreateStringReference(text));
+}
+
+static void add_bool(cJSON *o, const char *key, bool v)
+{
+    (void)add_item(o, key, cJSON_CreateBool(v));
+}
+
+static cJSON *add_array(cJSON *o, const char *key)
+{
+    return add_item(o, key, cJSON_CreateArray());
+}
+
+static cJSON *add_object(cJSON *o, const char *key)
+{
+    return add_item(o, key, cJSON_CreateObject());
+}
+
 /* ------------------------------------------------------------ value text */
 
 /* n decimal digits of v, zero-padded, into dst (not terminated). */
@@ -129,7 +173,7 @@ static void add_time(cJSON *o, const char *key, int64_t us)
         put_digits(text + 17, sod % 60, 2);
         put_digits(text + 20, (unsigned)frac, 6);
     }
-    cJSON_AddStringToObject(o, key, text);
+    add_str(o, key, text);
 }
 
 /*
@@ -155,7 +199,7 @@ static cJSON *json_int(int64_t v)
 
 static void add_int(cJSON *o, const char *key, int64_t v)
 {
-    cJSON_AddItemToObject(o, key, json_int(v));
+    (void)add_item(o, key, json_int(v));
 }
 
 /*
@@ -214,13 +258,15 @@ static void list_put(struct int_list *l, uint32_t v)
     } while (v);
     if (!list_room(l, n + 2))
         return;
+    char *p = l->text + l->len; /* a local cursor: stores through char * alias l */
     if (l->len > 1) {
-        l->text[l->len++] = ',';
+        *p++ = ',';
         if (l->pretty)
-            l->text[l->len++] = ' ';
+            *p++ = ' ';
     }
     while (n)
-        l->text[l->len++] = digits[--n];
+        *p++ = digits[--n];
+    l->len = (size_t)(p - l->text);
 }
 
 static void list_add(cJSON *o, const char *key, struct int_list *l)
@@ -228,7 +274,7 @@ static void list_add(cJSON *o, const char *key, struct int_list *l)
     if (!l->failed) {
         l->text[l->len++] = ']';
         l->text[l->len] = '\0';
-        cJSON_AddItemToObject(o, key, cJSON_CreateRaw(l->text));
+        (void)add_item(o, key, cJSON_CreateRaw(l->text));
     }
     if (l->text != l->stack)
         free(l->text);
@@ -250,14 +296,29 @@ static void add_ms(cJSON *o, const char *key, int64_t from_us, int64_t to_us)
         *--p = (char)('0' + us % 10);
         us /= 10;
     } while (us);
-    cJSON_AddItemToObject(o, key, cJSON_CreateRaw(p));
+    (void)add_item(o, key, cJSON_CreateRaw(p));
 }
 
+/* Dotted decimal by hand (glibc's inet_ntop prints it through sprintf);
+ * IPv6's shortest form (RFC 5952) is left to inet_ntop. */
 static void add_ip(cJSON *o, const char *key, const uint8_t *addr, int version)
 {
     char text[INET6_ADDRSTRLEN];
-    if (inet_ntop(version == 4 ? AF_INET : AF_INET6, addr, text, sizeof text))
-        cJSON_AddStringToObject(o, key, text);
+    if (version == 4) {
+        char *p = text;
+        for (int i = 0; i < 4; i++) {
+            unsigned b = addr[i];
+            if (b >= 100)
+                *p++ = (char)('0' + b / 100);
+            if (b >= 10)
+                *p++ = (char)('0' + b / 10 % 10);
+            *p++ = (char)('0' + b % 10);
+            *p++ = i < 3 ? '.' : '\0';
+        }
+        add_str(o, key, text);
+    } else if (inet_ntop(AF_INET6, addr, text, sizeof text)) {
+        add_str(o, key, text);
+    }
 }
 
 static void add_hex(cJSON *o, const char *key, struct tg_view v)
@@ -273,7 +334,7 @@ static void add_hex(cJSON *o, const char *key, struct tg_view v)
         text[2 * i + 1] = digits[b & 15];
     }
     text[v.len * 2] = '\0';
-    cJSON_AddStringToObject(o, key, text);
+    add_str(o, key, text);
     if (text != stack)
         free(text);
 }
@@ -283,14 +344,14 @@ static cJSON *name_or_hex(const char *name, unsigned code)
 {
     char hex[12];
     if (name)
-        return cJSON_CreateString(name);
+        return cJSON_CreateStringReference(name);
     snprintf(hex, sizeof hex, "0x%04x", code);
     return cJSON_CreateString(hex);
 }
 
 static void add_named(cJSON *o, const char *key, const char *name, unsigned code)
 {
-    cJSON_AddItemToObject(o, key, name_or_hex(name, code));
+    (void)add_item(o, key, name_or_hex(name, code));
 }
 
 static void add_version(cJSON *o, const char *key, uint16_t v)
@@ -301,7 +362,7 @@ static void add_version(cJSON *o, const char *key, uint16_t v)
 static void add_u16_names(cJSON *o, const char *key, struct tg_view list,
                           const char *(*name)(uint16_t))
 {
-    cJSON *a = cJSON_AddArrayToObject(o, key);
+    cJSON *a = add_array(o, key);
     for (size_t i = 0; i < tg_u16_list_count(list); i++) {
         uint16_t c = tg_u16_list_at(list, i);
         cJSON_AddItemToArray(a, name_or_hex(name(c), c));
@@ -347,12 +408,12 @@ static cJSON *view_string(struct tg_view v)
 
 static void add_string_view(cJSON *o, const char *key, struct tg_view v)
 {
-    cJSON_AddItemToObject(o, key, view_string(v));
+    (void)add_item(o, key, view_string(v));
 }
 
 static void add_alpn_list(cJSON *o, const char *key, struct tg_view list)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, key);
+    cJSON *a = add_array(o, key);
     struct tg_rd r = tg_rd_of(list);
     struct tg_view name;
     while (tg_alpn_next(&r, &name))
@@ -382,7 +443,7 @@ static void add_extension_types(cJSON *o, struct tg_view block, bool pretty)
 static void add_client_hello(cJSON *o, const char *key, const struct tg_client_hello *ch,
                              uint16_t record_version, uint32_t length, bool pretty)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, key);
+    cJSON *c = add_object(o, key);
     if (record_version)
         add_version(c, "record_version", record_version);
     add_version(c, "version", ch->legacy_version);
@@ -410,7 +471,7 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     if (ch->has_signature_algorithms)
         add_u16_names(c, "signature_algorithms", ch->signature_algorithms, tg_name_sigscheme);
     if (ch->has_key_share) {
-        cJSON *a = cJSON_AddArrayToObject(c, "key_share_groups");
+        cJSON *a = add_array(c, "key_share_groups");
         for (size_t i = 0; i < ch->n_key_share_groups; i++)
             cJSON_AddItemToArray(
                 a, name_or_hex(tg_name_group(ch->key_share_groups[i]), ch->key_share_groups[i]));
@@ -421,18 +482,18 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
         add_alpn_list(c, "alpn", ch->alpn);
     if (ch->sni.len)
         add_string_view(c, "sni", ch->sni);
-    cJSON_AddBoolToObject(c, "session_ticket", ch->session_ticket);
-    cJSON_AddBoolToObject(c, "pre_shared_key", ch->pre_shared_key);
-    cJSON_AddBoolToObject(c, "early_data", ch->early_data);
-    cJSON_AddBoolToObject(c, "ech", ch->ech);
-    cJSON_AddBoolToObject(c, "sslv2_compatible", ch->sslv2);
+    add_bool(c, "session_ticket", ch->session_ticket);
+    add_bool(c, "pre_shared_key", ch->pre_shared_key);
+    add_bool(c, "early_data", ch->early_data);
+    add_bool(c, "ech", ch->ech);
+    add_bool(c, "sslv2_compatible", ch->sslv2);
     add_int(c, "length", (int64_t)length);
 }
 
 static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_t length,
                              bool pretty)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, "server_hello");
+    cJSON *c = add_object(o, "server_hello");
     add_version(c, "version", sh->legacy_version);
     if (sh->selected_version)
         add_version(c, "selected_version", sh->selected_version);
@@ -445,7 +506,7 @@ static void add_server_hello(cJSON *o, const struct tg_server_hello *sh, uint32_
         add_string_view(c, "alpn", sh->alpn);
     if (sh->has_key_share)
         add_named(c, "key_share_group", tg_name_group(sh->key_share_group), sh->key_share_group);
-    cJSON_AddBoolToObject(c, "pre_shared_key", sh->pre_shared_key);
+    add_bool(c, "pre_shared_key", sh->pre_shared_key);
     add_int(c, "length", (int64_t)length);
 }
 
@@ -456,39 +517,39 @@ static void add_cert(cJSON *a, const struct tg_x509_summary *x)
     cJSON *c = cJSON_CreateObject();
     cJSON_AddItemToArray(a, c);
     if (x->parsed) {
-        cJSON_AddStringToObject(c, "subject", x->subject);
-        cJSON_AddStringToObject(c, "issuer", x->issuer);
-        cJSON_AddStringToObject(c, "serial", x->serial);
+        add_str(c, "subject", x->subject);
+        add_str(c, "issuer", x->issuer);
+        add_str(c, "serial", x->serial);
         if (x->not_before[0])
             add_time(c, "not_before", (int64_t)x->not_before_t * 1000000);
         if (x->not_after[0])
             add_time(c, "not_after", (int64_t)x->not_after_t * 1000000);
         if (x->n_san_dns) {
-            cJSON *d = cJSON_AddArrayToObject(c, "san_dns");
+            cJSON *d = add_array(c, "san_dns");
             for (size_t i = 0; i < x->n_san_dns; i++)
                 cJSON_AddItemToArray(d, cJSON_CreateString(x->san_dns[i]));
         }
         if (x->n_san_ip) {
-            cJSON *d = cJSON_AddArrayToObject(c, "san_ip");
+            cJSON *d = add_array(c, "san_ip");
             for (size_t i = 0; i < x->n_san_ip; i++)
                 cJSON_AddItemToArray(d, cJSON_CreateString(x->san_ip[i]));
         }
         if (x->key_type[0])
-            cJSON_AddStringToObject(c, "key_type", x->key_type);
+            add_str(c, "key_type", x->key_type);
         if (x->key_bits)
             add_int(c, "key_bits", (int64_t)x->key_bits);
         if (x->curve[0])
-            cJSON_AddStringToObject(c, "curve", x->curve);
+            add_str(c, "curve", x->curve);
         if (x->signature_algorithm[0])
-            cJSON_AddStringToObject(c, "signature_algorithm", x->signature_algorithm);
+            add_str(c, "signature_algorithm", x->signature_algorithm);
     }
-    cJSON_AddStringToObject(c, "sha1", x->sha1);
-    cJSON_AddStringToObject(c, "sha256", x->sha256);
+    add_str(c, "sha1", x->sha1);
+    add_str(c, "sha256", x->sha256);
     if (x->parsed) {
-        cJSON_AddBoolToObject(c, "self_signed", x->self_signed);
-        cJSON_AddBoolToObject(c, "is_ca", x->is_ca);
+        add_bool(c, "self_signed", x->self_signed);
+        add_bool(c, "is_ca", x->is_ca);
     } else {
-        cJSON_AddBoolToObject(c, "parse_error", true);
+        add_bool(c, "parse_error", true);
     }
 }
 
@@ -525,7 +586,7 @@ static void add_chain(struct tg_report *r, cJSON *o, const char *key, struct tg_
         tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE);
         return;
     }
-    cJSON *a = cJSON_AddArrayToObject(o, key);
+    cJSON *a = add_array(o, key);
     struct tg_view der;
     size_t n = 0;
     while (tg_certificate_next(&it, &der)) {
@@ -561,42 +622,44 @@ static void add_validation(cJSON *o, struct tg_report *r, const struct tg_flow *
         tg_risk_facts_set_hostname(facts, tg_validate_hostname(chain->der[0], last->sni));
     struct tg_validation v;
     if (r->validator && tg_validate_chain(r->validator, chain->der, chain->n, f->ts_first, &v)) {
-        cJSON_AddStringToObject(o, "validation", v.reason);
+        add_str(o, "validation", v.reason);
         tg_risk_facts_set_validation(facts, &v);
     }
 }
 
-static void add_risks(cJSON *o, const struct tg_session *s, const struct tg_risk_facts *facts)
+/* Our risks; returns the "risks" array, NULL when there are none. */
+static cJSON *add_risks(cJSON *o, const struct tg_session *s, const struct tg_risk_facts *facts)
 {
     uint32_t risks = tg_risks_compute(s, facts);
     if (!risks)
-        return; /* docs/record.md: present when there is something to report */
-    cJSON *a = cJSON_AddArrayToObject(o, "risks");
+        return NULL; /* docs/record.md: present when there is something to report */
+    cJSON *a = add_array(o, "risks");
     for (int i = 0; i < TG_RISK_COUNT; i++)
         if (risks & TG_RISK_BIT(i))
-            cJSON_AddItemToArray(a, cJSON_CreateString(tg_risk_name((enum tg_risk)i)));
+            cJSON_AddItemToArray(a, cJSON_CreateStringReference(tg_risk_name((enum tg_risk)i)));
+    return a;
 }
 
-/* nDPI's application name, and its risks as "ndpi_<name>" after ours. */
-static void add_ndpi(cJSON *o, const struct tg_session *s)
+/* nDPI's application name, and its risks as "ndpi_<name>" after ours (in
+ * `risks`, the array add_risks made, or a new one). */
+static void add_ndpi(cJSON *o, const struct tg_session *s, cJSON *risks)
 {
     if (!s->ndpi.done)
         return;
     if (s->ndpi.app[0])
-        cJSON_AddStringToObject(o, "app_protocol", s->ndpi.app);
+        add_str(o, "app_protocol", s->ndpi.app);
     uint64_t left = s->ndpi.risks;
     const char *name;
     while ((name = tg_ndpi_risk_next(&left))) {
-        cJSON *a = cJSON_GetObjectItemCaseSensitive(o, "risks");
-        if (!a)
-            a = cJSON_AddArrayToObject(o, "risks");
+        if (!risks)
+            risks = add_array(o, "risks");
         char text[64] = "ndpi_";
         size_t n = strlen(name);
         if (n > sizeof text - sizeof "ndpi_")
             n = sizeof text - sizeof "ndpi_";
         memcpy(text + sizeof "ndpi_" - 1, name, n);
         text[sizeof "ndpi_" - 1 + n] = '\0';
-        cJSON_AddItemToArray(a, cJSON_CreateString(text));
+        cJSON_AddItemToArray(risks, cJSON_CreateString(text));
     }
 }
 
@@ -610,7 +673,7 @@ static enum tg_kex session_kex(const struct tg_session *s)
 static void add_kex(cJSON *o, enum tg_kex kex)
 {
     if (kex != TG_KEX_UNKNOWN)
-        cJSON_AddStringToObject(o, "kex", tg_cipher_kex_name(kex));
+        add_const(o, "kex", tg_cipher_kex_name(kex));
 }
 
 /*
@@ -663,7 +726,7 @@ static uint16_t add_ske(cJSON *o, struct tg_session *s)
         tg_session_error(s, TG_ERR_MALFORMED_SERVER_KEY_EXCHANGE);
         return 0;
     }
-    cJSON *c = cJSON_AddObjectToObject(o, "server_key_exchange");
+    cJSON *c = add_object(o, "server_key_exchange");
     add_kex(c, kex);
     uint16_t group = 0;
     if (ske.params == TG_SKE_ECDH && ske.curve_type == TG_EC_NAMED_CURVE) {
@@ -694,7 +757,7 @@ static void add_cke(cJSON *o, struct tg_session *s)
         tg_session_error(s, TG_ERR_MALFORMED_CLIENT_KEY_EXCHANGE);
         return;
     }
-    cJSON *c = cJSON_AddObjectToObject(o, "client_key_exchange");
+    cJSON *c = add_object(o, "client_key_exchange");
     add_kex(c, kex);
     add_int(c, "length", (int64_t)cke.key.len);
 }
@@ -708,9 +771,9 @@ static void add_cert_request(cJSON *o, struct tg_session *s)
         tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE_REQUEST);
         return;
     }
-    cJSON *c = cJSON_AddObjectToObject(o, "certificate_request");
+    cJSON *c = add_object(o, "certificate_request");
     if (!cr.is_tls13) {
-        cJSON *a = cJSON_AddArrayToObject(c, "certificate_types");
+        cJSON *a = add_array(c, "certificate_types");
         for (size_t i = 0; i < cr.certificate_types.len; i++) {
             uint8_t t = tg_view_at(cr.certificate_types, i);
             cJSON_AddItemToArray(a, name_or_hex(tg_name_cert_type(t), t));
@@ -719,7 +782,7 @@ static void add_cert_request(cJSON *o, struct tg_session *s)
     if (cr.has_signature_algorithms)
         add_u16_names(c, "signature_algorithms", cr.signature_algorithms, tg_name_sigscheme);
     if (cr.has_certificate_authorities) {
-        cJSON *a = cJSON_AddArrayToObject(c, "ca_names");
+        cJSON *a = add_array(c, "ca_names");
         struct tg_rd list = tg_rd_of(cr.certificate_authorities);
         struct tg_view dn;
         char text[TG_X509_NAME_MAX];
@@ -744,7 +807,7 @@ static void add_cert_verify(cJSON *o, struct tg_session *s)
         tg_session_error(s, TG_ERR_MALFORMED_CERTIFICATE_VERIFY);
         return;
     }
-    cJSON *c = cJSON_AddObjectToObject(o, "certificate_verify");
+    cJSON *c = add_object(o, "certificate_verify");
     if (cv.has_scheme)
         add_named(c, "signature_algorithm", tg_name_sigscheme(cv.scheme), cv.scheme);
     add_int(c, "signature_length", (int64_t)cv.signature.len);
@@ -759,7 +822,7 @@ static void add_ticket(cJSON *o, struct tg_session *s)
         tg_session_error(s, TG_ERR_MALFORMED_NEW_SESSION_TICKET);
         return;
     }
-    cJSON *c = cJSON_AddObjectToObject(o, "new_session_ticket");
+    cJSON *c = add_object(o, "new_session_ticket");
     add_int(c, "lifetime_hint", (int64_t)t.lifetime);
     add_int(c, "ticket_length", (int64_t)t.ticket.len);
 }
@@ -790,11 +853,11 @@ static const char *event_type(const struct tg_event *e)
 
 static void add_messages(cJSON *o, const struct tg_session *s)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, "messages");
+    cJSON *a = add_array(o, "messages");
     for (uint32_t i = 0; i < s->n_events; i++) {
         const struct tg_event *e = &s->events[i];
         cJSON *m = cJSON_CreateObject();
-        cJSON_AddStringToObject(m, "from", side_name(s, e->dir));
+        add_const(m, "from", side_name(s, e->dir));
         add_named(m, "type", event_type(e), e->hs_type);
         add_time(m, "ts", e->ts);
         add_int(m, "length", (int64_t)e->length);
@@ -806,17 +869,17 @@ static void add_alerts(cJSON *o, const struct tg_session *s)
 {
     if (!s->n_alerts)
         return;
-    cJSON *a = cJSON_AddArrayToObject(o, "alerts");
+    cJSON *a = add_array(o, "alerts");
     for (uint32_t i = 0; i < s->n_alerts; i++) {
         const struct tg_alert_event *e = &s->alerts[i];
         cJSON *m = cJSON_CreateObject();
-        cJSON_AddStringToObject(m, "from", side_name(s, e->dir));
+        add_const(m, "from", side_name(s, e->dir));
         if (e->encrypted) {
-            cJSON_AddBoolToObject(m, "encrypted", true);
+            add_bool(m, "encrypted", true);
         } else {
             const char *level = tg_alert_level_name(e->level);
             if (level) /* the session notes any other level as malformed */
-                cJSON_AddStringToObject(m, "level", level);
+                add_const(m, "level", level);
             add_named(m, "description", tg_name_alert(e->description), e->description);
         }
         add_time(m, "ts", e->ts);
@@ -826,7 +889,7 @@ static void add_alerts(cJSON *o, const struct tg_session *s)
 
 static void add_reassembly(cJSON *o, const struct tg_flow *f)
 {
-    cJSON *c = cJSON_AddObjectToObject(o, "reassembly");
+    cJSON *c = add_object(o, "reassembly");
     const struct tg_reasm_counters *a = &f->rs[0].c, *b = &f->rs[1].c;
     add_int(c, "out_of_order", (int64_t)a->out_of_order + b->out_of_order);
     add_int(c, "retransmitted", (int64_t)a->retransmitted + b->retransmitted);
@@ -837,10 +900,10 @@ static void add_reassembly(cJSON *o, const struct tg_flow *f)
 
 static void add_errors(cJSON *o, const struct tg_session *s)
 {
-    cJSON *a = cJSON_AddArrayToObject(o, "errors");
+    cJSON *a = add_array(o, "errors");
     for (int e = 0; e < TG_ERR_COUNT; e++)
         if (s->errors & TG_ERR_BIT(e))
-            cJSON_AddItemToArray(a, cJSON_CreateString(tg_err_name((enum tg_err)e)));
+            cJSON_AddItemToArray(a, cJSON_CreateStringReference(tg_err_name((enum tg_err)e)));
 }
 
 /* ---------------------------------------------------------- fingerprints */
@@ -850,22 +913,32 @@ static void add_errors(cJSON *o, const struct tg_session *s)
 /* A fingerprint in one shape: the hello, its string into str[cap], its hash. */
 typedef enum tg_status (*fp_fn)(const void *hello, char *str, size_t cap, char *hash);
 
+/* The size a hello's fingerprint string needs (its tg_*_size()). */
+typedef size_t (*fp_size_fn)(const void *hello);
+
 /*
  * fp's hash of `hello` under hash_key and, when str_key is not NULL, its
  * string under str_key; nothing when the hello has no such fingerprint.
- * `need` is the string's size from its tg_*_size(): a string up to FP_STACK
- * is written on the stack, a longer one into a malloc'd buffer.
+ * The string is written on the stack; only one longer than FP_STACK (a
+ * hello with hundreds of suites) is measured by `size` and written again
+ * into a malloc'd buffer.
  */
-static void add_fingerprint(cJSON *o, fp_fn fp, const void *hello, size_t need,
+static void add_fingerprint(cJSON *o, fp_fn fp, fp_size_fn size, const void *hello,
                             const char *hash_key, const char *str_key)
 {
     _Static_assert(TG_JA4_SIZE >= TG_JA3_HASH_SIZE, "hash holds a JA4 or a JA3 MD5");
     char stack[FP_STACK], hash[TG_JA4_SIZE];
-    char *str = need > sizeof stack ? malloc(need) : stack;
-    if (str && fp(hello, str, str == stack ? sizeof stack : need, hash) == TG_OK) {
-        cJSON_AddStringToObject(o, hash_key, hash);
+    char *str = stack;
+    enum tg_status st = fp(hello, stack, sizeof stack, hash);
+    if (st == TG_E_LIMIT) {
+        size_t need = size(hello);
+        str = need > sizeof stack ? malloc(need) : NULL;
+        st = str ? fp(hello, str, need, hash) : TG_E_NOMEM;
+    }
+    if (st == TG_OK) {
+        add_str(o, hash_key, hash);
         if (str_key)
-            cJSON_AddStringToObject(o, str_key, str);
+            add_str(o, str_key, str);
     }
     if (str != stack)
         free(str);
@@ -886,22 +959,37 @@ static enum tg_status ja3s_fp(const void *sh, char *str, size_t cap, char *hash)
     return tg_ja3s(sh, str, cap, hash);
 }
 
+static size_t ja3_size(const void *ch)
+{
+    return tg_ja3_size(ch);
+}
+
+static size_t ja4_r_size(const void *ch)
+{
+    return tg_ja4_r_size(ch);
+}
+
+static size_t ja3s_size(const void *sh)
+{
+    return tg_ja3s_size(sh);
+}
+
 /* JA3 (+ ja3_string when `strings`) of a ClientHello; nothing when it has none. */
 static void add_ja3(cJSON *o, const struct tg_client_hello *ch, bool strings)
 {
-    add_fingerprint(o, ja3_fp, ch, tg_ja3_size(ch), "ja3", strings ? "ja3_string" : NULL);
+    add_fingerprint(o, ja3_fp, ja3_size, ch, "ja3", strings ? "ja3_string" : NULL);
 }
 
 /* JA4 (+ ja4_r when `strings`) of a ClientHello over TCP. */
 static void add_ja4(cJSON *o, const struct tg_client_hello *ch, bool strings)
 {
-    add_fingerprint(o, ja4_fp, ch, tg_ja4_r_size(ch), "ja4", strings ? "ja4_r" : NULL);
+    add_fingerprint(o, ja4_fp, ja4_r_size, ch, "ja4", strings ? "ja4_r" : NULL);
 }
 
 /* JA3S and ja3s_string of a ServerHello; nothing when it has none. */
 static void add_ja3s(cJSON *o, const struct tg_server_hello *sh)
 {
-    add_fingerprint(o, ja3s_fp, sh, tg_ja3s_size(sh), "ja3s", "ja3s_string");
+    add_fingerprint(o, ja3s_fp, ja3s_size, sh, "ja3s", "ja3s_string");
 }
 
 static void add_fingerprints(cJSON *o, const struct tg_session *s)
@@ -912,8 +1000,8 @@ static void add_fingerprints(cJSON *o, const struct tg_session *s)
     }
     if (s->have_sh)
         add_ja3s(o, &s->sh);
-    cJSON *retry = cJSON_GetObjectItemCaseSensitive(o, "retry_client_hello");
-    if (retry && s->ch2) { /* the contract: its own ja3 and ja4 */
+    cJSON *retry = s->ch2 ? cJSON_GetObjectItemCaseSensitive(o, "retry_client_hello") : NULL;
+    if (retry) { /* the contract: its own ja3 and ja4 */
         add_ja3(retry, s->ch2, false);
         add_ja4(retry, s->ch2, false);
     }
@@ -943,7 +1031,7 @@ static void add_uid(cJSON *o, const struct tg_flow *f)
     for (; shift >= 0; shift -= 4)
         text[n++] = "0123456789abcdef"[f->serial >> shift & 15u];
     text[n] = '\0';
-    cJSON_AddStringToObject(o, "uid", text);
+    add_str(o, "uid", text);
 }
 
 static void add_endpoints(cJSON *o, const struct tg_flow *f, const struct tg_session *s)
@@ -954,9 +1042,9 @@ static void add_endpoints(cJSON *o, const struct tg_flow *f, const struct tg_ses
     add_ip(o, "server_ip", f->addr[1 - c], f->ip_version);
     add_int(o, "server_port", (int64_t)f->port[1 - c]);
     add_int(o, "ip_version", (int64_t)f->ip_version);
-    cJSON_AddStringToObject(o, "transport", "tcp");
+    add_const(o, "transport", "tcp");
     if (f->n_vlan) {
-        cJSON *a = cJSON_AddArrayToObject(o, "vlan");
+        cJSON *a = add_array(o, "vlan");
         for (int i = 0; i < f->n_vlan; i++)
             cJSON_AddItemToArray(a, json_int((int64_t)f->vlan[i]));
     }
@@ -984,16 +1072,16 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
         add_string_view(o, "alpn", s->sh.alpn);
     if (s->have_sh) {
         bool resumed = is_resumed(s);
-        cJSON_AddBoolToObject(o, "resumed", resumed);
+        add_bool(o, "resumed", resumed);
         if (resumed) {
             const char *how = tg_version_is_tls13(s->version)  ? "psk"
                               : (last && last->session_ticket) ? "ticket"
                                                                : "session_id";
-            cJSON_AddStringToObject(o, "resumption", how);
+            add_const(o, "resumption", how);
         }
     }
     if (s->have_sh || s->have_hrr)
-        cJSON_AddBoolToObject(o, "hello_retry_request", s->have_hrr);
+        add_bool(o, "hello_retry_request", s->have_hrr);
     if (s->ch2)
         add_client_hello(o, "retry_client_hello", s->ch2, s->ch2_record_version, s->ch2_length,
                          r->pretty);
@@ -1003,7 +1091,7 @@ static void add_negotiation(cJSON *o, struct tg_report *r, struct tg_session *s)
     if (group)
         add_named(o, "group", tg_name_group(group), group);
     if (ch && ch->early_data)
-        cJSON_AddStringToObject(o, "early_data", "offered");
+        add_const(o, "early_data", "offered");
     (void)r;
 }
 
@@ -1011,13 +1099,13 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
 {
     struct tg_session *s = f->sess;
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "type", "tls");
+    add_const(o, "type", "tls");
     add_int(o, "schema_version", (int64_t)1);
     add_uid(o, f);
     add_time(o, "ts", f->ts_first);
     add_time(o, "ts_end", f->ts_last);
     add_endpoints(o, f, s);
-    cJSON_AddStringToObject(o, "state", tg_session_state(s));
+    add_const(o, "state", tg_session_state(s));
     add_negotiation(o, r, s);
     add_fingerprints(o, s);
     int c = s->client_dir < 0 ? 0 : s->client_dir;
@@ -1047,8 +1135,7 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     add_int(o, "client_packets", (int64_t)f->packets[c]);
     add_int(o, "server_packets", (int64_t)f->packets[1 - c]);
     add_reassembly(o, f);
-    add_risks(o, s, &facts);
-    add_ndpi(o, s);
+    add_ndpi(o, s, add_risks(o, s, &facts));
     add_errors(o, s); /* last: the dissectors above may have added some */
     return o;
 }
@@ -1111,7 +1198,7 @@ void tg_report_session(struct tg_report *r, const struct tg_flow *f, bool update
     tg_jsonmem_begin(); /* the record's nodes come from an arena, dropped at once */
     cJSON *o = build(r, f);
     if (o && update)
-        cJSON_AddBoolToObject(o, "update", true);
+        add_bool(o, "update", true);
     if (o)
         write_line(r, o);
     tg_jsonmem_end(o);
@@ -1144,7 +1231,7 @@ static void add_count(cJSON *o, const char *key, uint64_t v)
 static void stats_capture(cJSON *o, const struct tg_report_stats *s)
 {
     if (s->iface)
-        cJSON_AddStringToObject(o, "interface", s->iface);
+        add_str(o, "interface", s->iface);
     add_count(o, "packets", s->packets);
     add_count(o, "bytes", s->bytes);
     if (!s->have_pcap)
@@ -1161,10 +1248,10 @@ static void stats_sessions(cJSON *o, const struct tg_report_stats *s)
     add_count(o, "flows_evicted", s->flows_evicted);
     add_count(o, "sessions", s->sessions);
     add_count(o, "records", s->records);
-    cJSON *states = cJSON_AddObjectToObject(o, "states");
+    cJSON *states = add_object(o, "states");
     for (int i = 0; i < TG_REPORT_STATES; i++)
         add_count(states, state_names[i], s->states[i]);
-    cJSON *errors = cJSON_AddObjectToObject(o, "errors"); /* only the errors seen */
+    cJSON *errors = add_object(o, "errors"); /* only the errors seen */
     for (int e = 0; e < TG_ERR_COUNT; e++)
         if (s->errors[e])
             add_count(errors, tg_err_name((enum tg_err)e), s->errors[e]);
@@ -1189,7 +1276,7 @@ static void stats_caps(cJSON *o, const struct tg_cap_counters *c)
 {
     if (!c)
         return;
-    cJSON *caps = cJSON_AddObjectToObject(o, "caps");
+    cJSON *caps = add_object(o, "caps");
     add_count(caps, "flows_evicted_flow_cap", c->flows_evicted_flow_cap);
     add_count(caps, "flows_evicted_memory", c->flows_evicted_memory);
     add_count(caps, "flows_closed_early", c->flows_closed_early);
@@ -1210,11 +1297,11 @@ static cJSON *stats_build(const struct tg_report_stats *s)
     cJSON *o = cJSON_CreateObject();
     if (!o)
         return NULL;
-    cJSON_AddStringToObject(o, "type", "stats");
+    add_str(o, "type", "stats");
     if (s->ts > 0)
         add_time(o, "ts", s->ts);
     if (s->final)
-        cJSON_AddBoolToObject(o, "final", true);
+        add_bool(o, "final", true);
     stats_capture(o, s);
     stats_sessions(o, s);
     stats_memory(o, s);
