@@ -104,6 +104,24 @@ static void hex_bytes(const uint8_t *b, size_t n, char *dst)
 
 /* ---- digests ---- */
 
+/* FNV-1a over 8-byte words, then mixed: fast, not for security (a match is
+ * always confirmed by memcmp). */
+static uint64_t der_hash(struct tg_view der)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ der.len;
+    size_t i = 0;
+    for (; der.len - i >= 8; i += 8) {
+        uint64_t w;
+        memcpy(&w, der.p + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+    }
+    for (; i < der.len; i++)
+        h = (h ^ der.p[i]) * 0x100000001b3ULL;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    return h ^ (h >> 33);
+}
+
 /* EVP_md5() and the like are legacy tables: every EVP_Digest with one fetches
  * the provider's implementation again, a name lookup under a lock. Fetched
  * once per thread, with a context reused. */
@@ -114,7 +132,51 @@ static _Thread_local struct {
     EVP_MD_CTX *ctx;
 } fetched[MD_COUNT];
 
+/*
+ * Short inputs repeat: a fingerprint string (JA3, JA3S, the two halves of
+ * JA4) is the same for every hello of the same client software, and a busy
+ * capture holds millions of them. Digests of inputs up to MEMO_TEXT bytes
+ * are remembered per thread in a small direct-mapped table, found by a
+ * cheap hash and confirmed byte for byte; a new input replaces whatever
+ * was in its slot.
+ */
+#define MEMO_SLOTS 64u
+#define MEMO_TEXT 320u
+
+struct memo {
+    uint64_t hash;
+    uint16_t len;
+    uint8_t which; /* MD_*, + 1: 0 is an empty slot */
+    uint8_t out[TG_SHA256_LEN];
+    uint8_t text[MEMO_TEXT];
+};
+
+static _Thread_local struct memo memo[MEMO_SLOTS];
+
+static bool computed(struct tg_view v, int which, const char *name, uint8_t *out, size_t want);
+
 static bool digest(struct tg_view v, int which, const char *name, uint8_t *out, size_t want)
+{
+    if (v.len == 0 || v.len > MEMO_TEXT || want > TG_SHA256_LEN)
+        return computed(v, which, name, out, want);
+    uint64_t h = der_hash(v) ^ (uint64_t)which;
+    struct memo *m = &memo[h % MEMO_SLOTS];
+    if (m->which == which + 1 && m->hash == h && m->len == v.len &&
+        memcmp(m->text, v.p, v.len) == 0) {
+        memcpy(out, m->out, want);
+        return true;
+    }
+    if (!computed(v, which, name, out, want))
+        return false;
+    m->which = (uint8_t)(which + 1);
+    m->hash = h;
+    m->len = (uint16_t)v.len;
+    memcpy(m->out, out, want);
+    memcpy(m->text, v.p, v.len);
+    return true;
+}
+
+static bool computed(struct tg_view v, int which, const char *name, uint8_t *out, size_t want)
 {
     static const uint8_t empty[1];
     if (!fetched[which].md)
@@ -580,24 +642,6 @@ struct tg_x509_cache {
     struct cache_slot slot[TG_X509_CACHE_SLOTS];
     uint64_t clock, lookups, hits;
 };
-
-/* FNV-1a over 8-byte words, then mixed: fast, not for security (a match is
- * always confirmed by memcmp). */
-static uint64_t der_hash(struct tg_view der)
-{
-    uint64_t h = 0xcbf29ce484222325ULL ^ der.len;
-    size_t i = 0;
-    for (; der.len - i >= 8; i += 8) {
-        uint64_t w;
-        memcpy(&w, der.p + i, 8);
-        h = (h ^ w) * 0x100000001b3ULL;
-    }
-    for (; i < der.len; i++)
-        h = (h ^ der.p[i]) * 0x100000001b3ULL;
-    h ^= h >> 33;
-    h *= 0xff51afd7ed558ccdULL;
-    return h ^ (h >> 33);
-}
 
 struct tg_x509_cache *tg_x509_cache_new(void)
 {

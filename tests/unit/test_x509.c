@@ -12,6 +12,8 @@
 #include "../../analyzer/x509.h"
 #include "testkit.h"
 
+#include <openssl/evp.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -483,6 +485,44 @@ static void test_digests(void)
     view_free(abc);
 }
 
+/* Digests of short inputs are remembered per thread (x509.c): repeated,
+ * evicted, same bytes under another algorithm, near-identical inputs and
+ * inputs too long to remember all give what OpenSSL computes directly. */
+static void test_digest_memo(void)
+{
+    printf("digest memo\n");
+    uint8_t text[400];
+    bool all_ok = true;
+    for (int round = 0; round < 3; round++) {
+        for (size_t n = 1; n <= sizeof text; n++) {
+            for (size_t i = 0; i < n; i++)
+                text[i] = (uint8_t)(i * 7 + n); /* the last byte differs between lengths */
+            struct tg_view v = {text, n};
+            uint8_t got[TG_SHA256_LEN], want[TG_SHA256_LEN];
+            unsigned int len = 0;
+            bool md5 = n % 2 == 0;
+            bool ok = md5 ? tg_digest_md5(v, got) : tg_digest_sha256(v, got);
+            ok = ok && EVP_Digest(text, n, want, &len, md5 ? EVP_md5() : EVP_sha256(), NULL) == 1;
+            if (!ok || memcmp(got, want, len) != 0) {
+                all_ok = false;
+                printf("  length %zu, round %d: wrong digest\n", n, round);
+            }
+        }
+    }
+    CHECK(all_ok);
+    struct tg_view abc = view_from_hex("616263"), abd = view_from_hex("616264");
+    uint8_t md5[TG_MD5_LEN], sha256[TG_SHA256_LEN];
+    CHECK(tg_digest_md5(abc, md5));
+    CHECK(tg_digest_sha256(abc, sha256)); /* the same bytes, remembered under MD5 */
+    check_hex(sha256, sizeof sha256,
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", __LINE__);
+    CHECK(tg_digest_md5(abd, md5));
+    CHECK(tg_digest_md5(abc, md5));
+    check_hex(md5, sizeof md5, "900150983cd24fb0d6963f7d28e17f72", __LINE__);
+    view_free(abc);
+    view_free(abd);
+}
+
 int main(void)
 {
     test_rsa();
@@ -495,5 +535,6 @@ int main(void)
     test_bad_text();
     test_parse_time();
     test_digests();
+    test_digest_memo();
     return testkit_finish();
 }
