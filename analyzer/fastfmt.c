@@ -35,14 +35,21 @@ static void put(struct out *o, const char *p, size_t n)
     o->len += n;
 }
 
-static void put_decimal(struct out *o, unsigned v)
+/* The decimal digits of v, at the end of d; returns where they start. */
+static size_t decimal(char d[NUMBER_MAX], unsigned v)
 {
-    char d[NUMBER_MAX];
-    size_t i = sizeof d;
+    size_t i = NUMBER_MAX;
     do {
         d[--i] = (char)('0' + v % 10u);
         v /= 10u;
     } while (v);
+    return i;
+}
+
+static void put_decimal(struct out *o, unsigned v)
+{
+    char d[NUMBER_MAX];
+    size_t i = decimal(d, v);
     put(o, d + i, sizeof d - i);
 }
 
@@ -106,12 +113,7 @@ static inline __attribute__((always_inline)) int format(char *s, size_t maxlen, 
         /* nDPI's JA3 lists: "" or "-" then a number, with room to spare */
         if (a && (a[0] == '\0' || a[1] == '\0') && maxlen > 1 + NUMBER_MAX) {
             char d[NUMBER_MAX];
-            size_t i = sizeof d;
-            do {
-                d[--i] = (char)('0' + v % 10u);
-                v /= 10u;
-            } while (v);
-            size_t n = 0;
+            size_t i = decimal(d, v), n = 0;
             if (a[0])
                 s[n++] = a[0];
             while (i < sizeof d)
