@@ -359,14 +359,41 @@ static void add_version(cJSON *o, const char *key, uint16_t v)
     add_named(o, key, tg_name_version(v), v);
 }
 
+/*
+ * A list of code names (groups, signature schemes...) as one raw node, as
+ * cJSON prints an array of strings: ["x25519","secp256r1"], or with ", "
+ * between items in a --pretty record; a hello has dozens of them. No name
+ * of names.c needs an escape in JSON (test_names checks every code), and
+ * neither does the "0x%04x" form of an unnamed code.
+ */
 static void add_u16_names(cJSON *o, const char *key, struct tg_view list,
-                          const char *(*name)(uint16_t))
+                          const char *(*name)(uint16_t), bool pretty)
 {
-    cJSON *a = add_array(o, key);
+    struct int_list l;
+    list_start(&l, pretty);
     for (size_t i = 0; i < tg_u16_list_count(list); i++) {
         uint16_t c = tg_u16_list_at(list, i);
-        cJSON_AddItemToArray(a, name_or_hex(name(c), c));
+        const char *text = name(c);
+        char hex[12];
+        if (!text) {
+            snprintf(hex, sizeof hex, "0x%04x", c);
+            text = hex;
+        }
+        size_t n = strlen(text);
+        if (!list_room(&l, n + 4))
+            break;
+        char *p = l.text + l.len;
+        if (l.len > 1) {
+            *p++ = ',';
+            if (l.pretty)
+                *p++ = ' ';
+        }
+        *p++ = '"';
+        memcpy(p, text, n + 1); /* its NUL then becomes the closing quote */
+        p[n] = '"';
+        l.len = (size_t)(p + n + 1 - l.text);
     }
+    list_add(o, key, &l);
 }
 
 static void add_u16_ints(cJSON *o, const char *key, struct tg_view list, bool pretty)
@@ -463,13 +490,14 @@ static void add_client_hello(cJSON *o, const char *key, const struct tg_client_h
     if (ch->has_extensions_block)
         add_extension_types(c, ch->extensions_block, pretty);
     if (ch->has_supported_versions)
-        add_u16_names(c, "supported_versions", ch->supported_versions, tg_name_version);
+        add_u16_names(c, "supported_versions", ch->supported_versions, tg_name_version, pretty);
     if (ch->has_supported_groups)
-        add_u16_names(c, "supported_groups", ch->supported_groups, tg_name_group);
+        add_u16_names(c, "supported_groups", ch->supported_groups, tg_name_group, pretty);
     if (ch->has_ec_point_formats)
         add_u8_ints(c, "ec_point_formats", ch->ec_point_formats, pretty);
     if (ch->has_signature_algorithms)
-        add_u16_names(c, "signature_algorithms", ch->signature_algorithms, tg_name_sigscheme);
+        add_u16_names(c, "signature_algorithms", ch->signature_algorithms, tg_name_sigscheme,
+                      pretty);
     if (ch->has_key_share) {
         cJSON *a = add_array(c, "key_share_groups");
         for (size_t i = 0; i < ch->n_key_share_groups; i++)
@@ -762,7 +790,7 @@ static void add_cke(cJSON *o, struct tg_session *s)
     add_int(c, "length", (int64_t)cke.key.len);
 }
 
-static void add_cert_request(cJSON *o, struct tg_session *s)
+static void add_cert_request(cJSON *o, struct tg_session *s, bool pretty)
 {
     if (!s->cert_request.present)
         return;
@@ -780,7 +808,8 @@ static void add_cert_request(cJSON *o, struct tg_session *s)
         }
     }
     if (cr.has_signature_algorithms)
-        add_u16_names(c, "signature_algorithms", cr.signature_algorithms, tg_name_sigscheme);
+        add_u16_names(c, "signature_algorithms", cr.signature_algorithms, tg_name_sigscheme,
+                      pretty);
     if (cr.has_certificate_authorities) {
         cJSON *a = add_array(c, "ca_names");
         struct tg_rd list = tg_rd_of(cr.certificate_authorities);
@@ -1121,7 +1150,7 @@ static cJSON *build(struct tg_report *r, const struct tg_flow *f)
     add_chain(r, o, "client_certificates", s, &s->client_chain, NULL, NULL);
     add_validation(o, r, f, &ders, &facts);
     add_cke(o, s);
-    add_cert_request(o, s);
+    add_cert_request(o, s, r->pretty);
     add_cert_verify(o, s);
     add_ticket(o, s);
     add_alerts(o, s);

@@ -1,6 +1,7 @@
 /*
  * test_names.c - the IANA name tables: every table strictly sorted by code
- * with non-empty names (bisection depends on it), spot checks of known code
+ * with non-empty names (bisection depends on it) that need no escape in
+ * JSON (report.c writes name lists as raw text), spot checks of known code
  * points in each registry, NULL for unknown codes, and RFC 8701 GREASE.
  */
 #include "../../dissectors/names.h"
@@ -20,12 +21,19 @@ static void test_sorted(void)
                                          "group",   "sigscheme", "extension",
                                          "alert",   "handshake", "cert_type"};
     for (size_t t = 0; t < sizeof tables / sizeof tables[0]; t++) {
-        printf("== table %s: strictly sorted, names not empty\n", tables[t]);
+        printf("== table %s: strictly sorted, names not empty, no JSON escapes\n", tables[t]);
         size_t n = 0;
         const struct tg_name *table = tg_names_table(tables[t], &n);
         CHECK(table != NULL && n > 0);
-        size_t unsorted = 0, empty = 0;
+        size_t unsorted = 0, empty = 0, escaped = 0;
         for (size_t i = 0; table && i < n; i++) {
+            for (const char *c = table[i].name; c && *c; c++)
+                if ((unsigned char)*c < 0x20 || *c == '"' || *c == '\\') {
+                    escaped++;
+                    printf("  %s: 0x%x \"%s\" needs a JSON escape\n", tables[t],
+                           (unsigned)table[i].code, table[i].name);
+                    break;
+                }
             if (i > 0 && table[i - 1].code >= table[i].code) {
                 unsorted++;
                 printf("  %s: 0x%x after 0x%x\n", tables[t], (unsigned)table[i].code,
@@ -36,6 +44,7 @@ static void test_sorted(void)
         }
         CHECK(unsorted == 0);
         CHECK(empty == 0);
+        CHECK(escaped == 0);
     }
     size_t n = 1;
     CHECK(tg_names_table("no_such_table", &n) == NULL && n == 0);
