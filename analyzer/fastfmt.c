@@ -95,8 +95,8 @@ static enum shape shape_of(const char *f)
  * whole output would not fit an int. */
 #define STRING_MAX 65536u
 
-/* tg_fastfmt's body, inlined into the wrapper: the call itself was a
- * quarter of the cost of printing a byte of a digest. */
+/* tg_fastfmt's body, inlined into the wrapper: as a separate call its entry
+ * and exit took about 20 of the ~145 instructions of a call (callgrind). */
 static inline __attribute__((always_inline)) int format(char *s, size_t maxlen, const char *fmt,
                                                         va_list ap)
 {

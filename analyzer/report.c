@@ -248,6 +248,21 @@ static bool list_room(struct int_list *l, size_t n)
     return true;
 }
 
+/* Room for the next item of n bytes, and the "," (", " when pretty) that
+ * separates it from the one before, written here; false: out of memory.
+ * The caller writes the item at l->text + l->len and adds n to l->len. */
+static bool list_item(struct int_list *l, size_t n)
+{
+    if (!list_room(l, n + 2))
+        return false;
+    if (l->len > 1) {
+        l->text[l->len++] = ',';
+        if (l->pretty)
+            l->text[l->len++] = ' ';
+    }
+    return true;
+}
+
 static void list_put(struct int_list *l, uint32_t v)
 {
     char digits[12];
@@ -256,17 +271,12 @@ static void list_put(struct int_list *l, uint32_t v)
         digits[n++] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
-    if (!list_room(l, n + 2))
+    if (!list_item(l, n))
         return;
-    char *p = l->text + l->len; /* a local cursor: stores through char * alias l */
-    if (l->len > 1) {
-        *p++ = ',';
-        if (l->pretty)
-            *p++ = ' ';
-    }
+    char *p = l->text + l->len;
+    l->len += n;
     while (n)
         *p++ = digits[--n];
-    l->len = (size_t)(p - l->text);
 }
 
 static void list_add(cJSON *o, const char *key, struct int_list *l)
@@ -339,14 +349,22 @@ static void add_hex(cJSON *o, const char *key, struct tg_view v)
         free(text);
 }
 
-/* A code's name, or its hex form when the registry does not know it. */
+/* A code's name, or its hex form (written into hex) when the registry does
+ * not know it. */
+static const char *name_text(const char *name, unsigned code, char hex[12])
+{
+    if (name)
+        return name;
+    snprintf(hex, 12, "0x%04x", code);
+    return hex;
+}
+
 static cJSON *name_or_hex(const char *name, unsigned code)
 {
     char hex[12];
     if (name)
         return cJSON_CreateStringReference(name);
-    snprintf(hex, sizeof hex, "0x%04x", code);
-    return cJSON_CreateString(hex);
+    return cJSON_CreateString(name_text(name, code, hex));
 }
 
 static void add_named(cJSON *o, const char *key, const char *name, unsigned code)
@@ -373,25 +391,16 @@ static void add_u16_names(cJSON *o, const char *key, struct tg_view list,
     list_start(&l, pretty);
     for (size_t i = 0; i < tg_u16_list_count(list); i++) {
         uint16_t c = tg_u16_list_at(list, i);
-        const char *text = name(c);
         char hex[12];
-        if (!text) {
-            snprintf(hex, sizeof hex, "0x%04x", c);
-            text = hex;
-        }
+        const char *text = name_text(name(c), c, hex);
         size_t n = strlen(text);
-        if (!list_room(&l, n + 4))
+        if (!list_item(&l, n + 2))
             break;
         char *p = l.text + l.len;
-        if (l.len > 1) {
-            *p++ = ',';
-            if (l.pretty)
-                *p++ = ' ';
-        }
-        *p++ = '"';
-        memcpy(p, text, n + 1); /* its NUL then becomes the closing quote */
-        p[n] = '"';
-        l.len = (size_t)(p + n + 1 - l.text);
+        p[0] = '"';
+        memcpy(p + 1, text, n + 1); /* its NUL then becomes the closing quote */
+        p[n + 1] = '"';
+        l.len += n + 2;
     }
     list_add(o, key, &l);
 }
